@@ -10,16 +10,9 @@ import hashlib
 from pathlib import Path
 
 from extractor.model import DocumentResult, DocumentRow, Status
+from extractor.pipeline_errors import InputError
 
 PARSER_VERSION = "0.1.0"
-
-
-class InputError(Exception):
-    """A document that cannot be read at all; `kind` is a short machine-readable tag."""
-
-    def __init__(self, kind: str, message: str) -> None:
-        super().__init__(message)
-        self.kind = kind
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -1,0 +1,52 @@
+"""PDF documents: read -> layout -> choose form spec -> walk -> records."""
+
+from __future__ import annotations
+
+from extractor.layout import Row, document_rows
+from extractor.match import Walker, label_text
+from extractor.model import DocumentResult, DocumentRow, Status
+from extractor.normalise import fold
+from extractor.pipeline_errors import InputError
+from extractor.read import read_pdf
+from extractor.spec import choose_spec
+
+_TITLES = {"全項目評価書": "full", "重点項目評価書": "focused", "基礎項目評価書": "basic", "概要": "summary"}
+
+
+def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
+    pages, n_pages = read_pdf(data)
+    row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format="pdf", n_pages=n_pages)
+    result = DocumentResult(document=row)
+    empty_pages = [p.number for p in pages if not p.words]
+    if len(empty_pages) == len(pages):
+        raise InputError("no_text", "no page has a text layer (a scanned, image-only PDF); it needs OCR first")
+    for p in empty_pages:
+        result.warn(f"page {p} has no text layer")
+    rows = document_rows(pages)
+    head = " ".join(label_text(r.cells[0]) for r in rows[:12])
+    spec = choose_spec(head, head)
+    if spec is None:
+        raise InputError("unknown_form", "the document is not a recognised 特定個人情報保護評価書 form")
+    row.form_type = spec.form_type
+    row.layout_id = spec.id
+    Walker(spec, result).walk(rows)
+    finalise_status(result)
+    return result
+
+
+def finalise_status(result: DocumentResult) -> None:
+    doc = result.document
+    if doc.status == Status.FAILED.value:
+        return
+    if not result.files and not result.systems:
+        doc.status = Status.PARTIAL.value
+        result.warn("no 特定個人情報ファイル and no システム sections were found")
+    elif result.document.warnings:
+        doc.status = Status.PARTIAL.value if _has_unknowns(result) else Status.OK.value
+
+
+def _has_unknowns(result: DocumentResult) -> bool:
+    return any("could not be read" in w or "not found" in w for w in result.document.warnings)
+
+
+__all__ = ["Row", "fold", "parse_pdf"]

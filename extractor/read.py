@@ -1,0 +1,113 @@
+"""Stage 1 — read: positioned words and ruling segments of every page.
+
+PyMuPDF is the reader: `get_text("words")` and `get_drawings()` are an order of
+magnitude faster than pdfminer-based readers for these forms.  Its model-backed
+`find_tables()` is deliberately not used (slow, and it dropped real tables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pymupdf
+
+from extractor.pipeline_errors import InputError
+
+# A drawn rectangle thinner than this (pt) is a ruling line, not a shaded area.
+THIN = 2.0
+# Pages above this many square points (≈ 40 A4 pages) are refused as "huge page".
+MAX_PAGE_AREA = 40 * 595 * 842
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """An axis-parallel ruling segment: `pos` is its y (horizontal) or x (vertical)."""
+
+    pos: float
+    start: float
+    end: float
+
+
+@dataclass(frozen=True, slots=True)
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: tuple[Word, ...]
+    hsegs: tuple[Segment, ...]
+    vsegs: tuple[Segment, ...]
+
+
+def open_pdf(data: bytes) -> pymupdf.Document:
+    """Open PDF bytes, turning every failure into an InputError with a plain reason."""
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:
+        raise InputError("corrupt", f"the PDF could not be opened (damaged or not a PDF): {exc}") from exc
+    if doc.needs_pass:
+        doc.close()
+        raise InputError("encrypted", "the PDF is encrypted with a password; it cannot be read")
+    if doc.page_count == 0:
+        doc.close()
+        raise InputError("empty", "the PDF has no pages")
+    return doc
+
+
+def _segments_of_drawing(path: dict, hsegs: list[Segment], vsegs: list[Segment]) -> None:
+    for item in path["items"]:
+        kind = item[0]
+        if kind == "l":
+            p, q = item[1], item[2]
+            if abs(p.y - q.y) < 1.0:
+                hsegs.append(Segment(p.y, min(p.x, q.x), max(p.x, q.x)))
+            elif abs(p.x - q.x) < 1.0:
+                vsegs.append(Segment(p.x, min(p.y, q.y), max(p.y, q.y)))
+        elif kind == "re":
+            _segments_of_rect(item[1], path.get("type", ""), hsegs, vsegs)
+        elif kind == "qu":
+            _segments_of_rect(item[1].rect, path.get("type", ""), hsegs, vsegs)
+
+
+def _segments_of_rect(r: pymupdf.Rect, ptype: str, hsegs: list[Segment], vsegs: list[Segment]) -> None:
+    if r.height < THIN and r.width >= THIN:  # a filled hairline (spreadsheet engines draw borders so)
+        hsegs.append(Segment((r.y0 + r.y1) / 2, r.x0, r.x1))
+    elif r.width < THIN and r.height >= THIN:
+        vsegs.append(Segment((r.x0 + r.x1) / 2, r.y0, r.y1))
+    elif "s" in ptype:  # a stroked box: its four edges are rules
+        hsegs.extend((Segment(r.y0, r.x0, r.x1), Segment(r.y1, r.x0, r.x1)))
+        vsegs.extend((Segment(r.x0, r.y0, r.y1), Segment(r.x1, r.y0, r.y1)))
+
+
+def read_page(page: pymupdf.Page) -> PageContent:
+    rect = page.rect
+    if rect.width * rect.height > MAX_PAGE_AREA:
+        raise InputError("huge_page", f"page {page.number + 1} is implausibly large ({rect.width:.0f}×{rect.height:.0f} pt)")
+    words = tuple(
+        Word(w[0], w[1], w[2], w[3], w[4]) for w in page.get_text("words", sort=False) if w[4].strip() or w[4]
+    )
+    hsegs: list[Segment] = []
+    vsegs: list[Segment] = []
+    for path in page.get_drawings():
+        _segments_of_drawing(path, hsegs, vsegs)
+    return PageContent(page.number + 1, rect.width, rect.height, words, tuple(hsegs), tuple(vsegs))
+
+
+def read_pdf(data: bytes, max_pages: int = 5000) -> tuple[list[PageContent], int]:
+    """All pages' content and the page count; raises InputError for unreadable documents."""
+    doc = open_pdf(data)
+    try:
+        n = doc.page_count
+        if n > max_pages:
+            raise InputError("too_many_pages", f"the PDF has {n} pages, more than the limit of {max_pages}")
+        return [read_page(page) for page in doc], n
+    finally:
+        doc.close()
