@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from extractor.read import PageContent, Segment, Word
 
@@ -205,7 +206,9 @@ def _nesting(label: list[int], nx: int, ny: int, cells: dict[int, Cell]) -> dict
             a = label[j * nx + i]
             if a < 0:
                 continue
-            for b in (label[j * nx + i + 1] if i + 1 < nx else -2, label[(j + 1) * nx + i] if j + 1 < ny else -2):
+            right = label[j * nx + i + 1] if i + 1 < nx else -2
+            below = label[(j + 1) * nx + i] if j + 1 < ny else -2
+            for b in (right, below):
                 if b != a:
                     neighbours[a].add(b)
                     if b >= 0:
@@ -245,7 +248,7 @@ def words_to_lines(words: list[Word]) -> list[Line]:
 
 def _make_line(words: list[Word]) -> Line:
     parts = [words[0].text]
-    for prev, w in zip(words, words[1:]):
+    for prev, w in pairwise(words):
         gap = w.x0 - prev.x1
         if gap > 0.3 * (w.y1 - w.y0):
             parts.append(" ")

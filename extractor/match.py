@@ -436,7 +436,7 @@ class Walker:
             self.result.warn(f"a checkbox marker of '{f.label}' could not be read")
         other = next((h for h in hits if h.option == "その他"), None)
         if f.other_text and other is not None:
-            setattr(record, f.other_text, paren_text(other.rest) if other.checked else paren_text(other.rest))
+            setattr(record, f.other_text, paren_text(other.rest))
         if f.detail:
             details = [f"{h.option}({t})" for h in hits if h.checked and (t := paren_text(h.rest))]
             setattr(record, f.detail, details or None)
@@ -503,7 +503,7 @@ class Walker:
             return
         if not st.columns or len(row.cells) < 3:
             return
-        values = {col: cell_text(c) for col, c in zip(st.columns, row.cells) if col}
+        values = {col: cell_text(c) for col, c in zip(st.columns, row.cells, strict=False) if col}
         if not values.get("recipient") and st.last is not None and st.header_seen_on_page == row.page:
             self.extend_annex_row(st.last, values)
             return

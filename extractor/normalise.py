@@ -12,8 +12,6 @@ from functools import lru_cache
 # Kept as printed: they carry meaning (section numerals, circled item numbers).
 _KEEP = frozenset("ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
-_CJK = r"\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f々〆〇ー"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}、。，．・「」（）『』【】])[ ](?=[{_CJK}、。，．・「」（）『』【】])")
 # A line that starts a new paragraph or bullet inside a cell keeps its line break.
 _NEW_ITEM = re.compile(
     r"^(?:[・●○◆◇■□※＊*<＜〈【\[（(]|[-－‐]\s|\d{1,2}[.．)）]|[０-９]{1,2}[．.)）]|[①-⑳]|[（(]\d{1,2}[)）]|第\d|[A-Za-z][.)])"
@@ -37,9 +35,8 @@ def fold(text: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """Fold widths, collapse runs of spaces, drop spaces between Japanese characters."""
-    s = _SPACES.sub(" ", fold(text)).strip()
-    return _CJK_GAP.sub("", s)
+    """Fold widths and collapse runs of spaces (the document's own spaces are kept)."""
+    return _SPACES.sub(" ", fold(text)).strip()
 
 
 def join_lines(lines: list[str], wrap_width: float | None = None, widths: list[float] | None = None) -> str:
@@ -61,7 +58,8 @@ def join_lines(lines: list[str], wrap_width: float | None = None, widths: list[f
             out.append("\n" + line)
         else:
             prev = out[-1]
-            sep = " " if prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum() else ""
+            latin_join = prev[-1:].isascii() and prev[-1:].isalnum() and line[:1].isascii() and line[:1].isalnum()
+            sep = " " if latin_join else ""
             out.append(sep + line)
     return "".join(out).strip()
 

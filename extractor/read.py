@@ -58,7 +58,7 @@ def open_pdf(data: bytes) -> pymupdf.Document:
         raise InputError("encrypted", "the PDF is encrypted with a password; it cannot be read")
     if doc.page_count == 0:
         doc.close()
-        raise InputError("empty", "the PDF has no pages")
+        raise InputError("corrupt", "the PDF could not be opened: it has no readable pages (damaged or empty)")
     return doc
 
 
@@ -90,7 +90,8 @@ def _segments_of_rect(r: pymupdf.Rect, ptype: str, hsegs: list[Segment], vsegs: 
 def read_page(page: pymupdf.Page) -> PageContent:
     rect = page.rect
     if rect.width * rect.height > MAX_PAGE_AREA:
-        raise InputError("huge_page", f"page {page.number + 1} is implausibly large ({rect.width:.0f}×{rect.height:.0f} pt)")
+        size = f"{rect.width:.0f}×{rect.height:.0f} pt"
+        raise InputError("huge_page", f"page {page.number + 1} is implausibly large ({size})")
     words = tuple(
         Word(w[0], w[1], w[2], w[3], w[4]) for w in page.get_text("words", sort=False) if w[4].strip() or w[4]
     )

@@ -1,0 +1,19 @@
+"""Shared fixtures: the evaluation corpus in ../shared when present (tests skip cleanly without it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS_PDF = SHARED / "corpus" / "pdf"
+SCORER = SHARED / "eval" / "score.py"
+
+
+@pytest.fixture(scope="session")
+def corpus_pdfs() -> list[Path]:
+    if not CORPUS_PDF.is_dir() or not SCORER.is_file():
+        pytest.skip("../shared/corpus is not present on this machine")
+    return sorted(p for p in CORPUS_PDF.glob("*.pdf") if "_summary" not in p.name)

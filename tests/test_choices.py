@@ -1,0 +1,84 @@
+"""Checkbox binding by position and choice answers validated against legends."""
+
+from __future__ import annotations
+
+from extractor.choices import (
+    cell_checkboxes,
+    match_options,
+    paren_text,
+    parse_choice,
+    parse_legend,
+    resolve_answer,
+)
+from extractor.layout import Cell, words_to_lines
+from extractor.read import Word
+
+
+def _cell(*lines: list[tuple[float, str]]) -> Cell:
+    """A cell whose k-th line holds words at the given x positions."""
+    words = []
+    for k, line in enumerate(lines):
+        y = 10 + 14 * k
+        for x, s in line:
+            words.append(Word(x, y, x + 9 * len(s), y + 9, s))
+    return Cell(1, 0, 0, 600, 20 + 14 * len(lines), words_to_lines(words))
+
+
+CONN = ("情報提供ネットワークシステム", "庁内連携システム", "宛名システム等", "税務システム", "その他")
+
+
+def test_markers_bind_to_the_label_on_their_right() -> None:
+    cell = _cell(
+        [(10, "["), (16, "○"), (26, "]"), (34, "情報提供ネットワークシステム"), (300, "["), (306, "\u3000"),
+         (316, "]"), (324, "庁内連携システム")],
+        [(10, "[○]"), (34, "宛名システム等"), (300, "☐"), (324, "税務システム")],
+    )
+    hits = {h.option: h.checked for h in match_options(cell_checkboxes(cell), CONN)}
+    assert hits == {"情報提供ネットワークシステム": True, "庁内連携システム": False, "宛名システム等": True,
+                    "税務システム": False}
+
+
+def test_wrapped_label_continues_its_column_and_other_text_is_balanced() -> None:
+    cell = _cell(
+        [(10, "[○]"), (34, "電子記録媒体(フラッ"), (300, "[ ]"), (324, "紙")],
+        [(10, "シュメモリを除く。)")],
+        [(10, "[○]"), (34, "その他"), (70, "（"), (80, "証明書交付センター(連絡先)、CS"), (400, "）")],
+    )
+    opts = ("紙", "電子記録媒体(フラッシュメモリを除く。)", "その他")
+    hits = match_options(cell_checkboxes(cell), opts)
+    assert [(h.option, h.checked) for h in hits] == [
+        ("電子記録媒体(フラッシュメモリを除く。)", True), ("紙", False), ("その他", True)]
+    assert paren_text(hits[-1].rest) == "証明書交付センター(連絡先)、CS"
+
+
+def test_filled_square_glyphs_count_as_checked() -> None:
+    cell = _cell([(10, "■"), (24, "自己点検"), (120, "□"), (134, "内部監査")])
+    hits = match_options(cell_checkboxes(cell), ("自己点検", "内部監査", "外部監査"))
+    assert [(h.option, h.checked) for h in hits] == [("自己点検", True), ("内部監査", False)]
+
+
+def test_garbled_legend_is_sorted_by_number() -> None:
+    assert parse_legend("2） 委託しない1） 委託する") == [(1, "委託する"), (2, "委託しない")]
+    assert parse_legend("1) 1,000人未満 2) 1,000人以上1万人未満")[1] == (2, "1,000人以上1万人未満")
+
+
+def test_answer_is_validated_and_numbered_from_the_printed_legend() -> None:
+    cell = _cell([(10, "["), (20, "十分である"), (80, "]"), (120, "＜選択肢＞")],
+                 [(120, "1）"), (140, "特に力を入れている"), (300, "2）"), (320, "十分である")])
+    choice = parse_choice([cell])
+    assert choice.answer == "十分である"
+    assert resolve_answer(choice.answer, choice.legend, ()) == ("十分である", 2, True)
+
+
+def test_answer_outside_the_legend_is_kept_as_written() -> None:
+    assert resolve_answer("たぶん十分", [(1, "十分である")], ()) == ("たぶん十分", None, False)
+    assert resolve_answer(None, [(1, "十分である")], ()) == (None, None, True)
+
+
+def test_value_printed_before_an_empty_bracket() -> None:
+    cell = _cell([(10, "定めている"), (60, "["), (70, "]")])
+    assert parse_choice([cell]).answer == "定めている"
+
+
+def test_spec_options_are_the_fallback_when_no_legend_is_printed() -> None:
+    assert resolve_answer("十分である", [], ("特に力を入れている", "十分である")) == ("十分である", 2, True)

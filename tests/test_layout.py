@@ -1,0 +1,82 @@
+"""Layout stage on real PDFs drawn with PyMuPDF: cells, inner legend boxes, page-break joins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+from extractor.layout import build_grid, document_rows, page_to_rows, words_to_lines
+from extractor.read import Word, read_pdf
+from tests.pdfkit import hline, save, text, two_col_table, vline
+
+
+def _pdf(tmp_path: Path, draw) -> bytes:  # type: ignore[no-untyped-def]
+    doc = pymupdf.open()
+    draw(doc)
+    return save(doc, tmp_path / "t.pdf").read_bytes()
+
+
+def test_two_column_rows_become_label_value_cells(tmp_path: Path) -> None:
+    def draw(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        text(page, 40, 40, "Ⅰ　基本情報")
+        two_col_table(page, [("①事務の名称", ["住民基本台帳に関する事務"]), ("②事務の内容", ["一行目", "二行目"])])
+
+    pages, n = read_pdf(_pdf(tmp_path, draw))
+    rows = page_to_rows(pages[0])
+    assert n == 1
+    assert rows[0].free and rows[0].cells[0].text == "Ⅰ　基本情報"
+    assert [r.texts for r in rows[1:]] == [["①事務の名称", "住民基本台帳に関する事務"], ["②事務の内容", "一行目\n二行目"]]
+
+
+def test_legend_box_is_an_inner_cell(tmp_path: Path) -> None:
+    def draw(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        two_col_table(page, [("リスクへの対策は十分か", ["[ 十分である ]", "", ""])])
+        page.draw_rect(pymupdf.Rect(330, 64, 550, 100), width=0.5)
+        text(page, 334, 76, "＜選択肢＞")
+        text(page, 334, 90, "1） 特に力を入れている 2） 十分である")
+
+    pages, _ = read_pdf(_pdf(tmp_path, draw))
+    rows = page_to_rows(pages[0])
+    assert len(rows) == 1
+    value = rows[0].cells[1]
+    assert value.text.replace(" ", "") == "[十分である]"
+    assert len(value.inner) == 1 and "＜選択肢＞" in value.inner[0].text
+
+
+def test_row_cut_by_page_break_is_joined(tmp_path: Path) -> None:
+    def draw(doc: pymupdf.Document) -> None:
+        p1 = doc.new_page()
+        two_col_table(p1, [("①システムの名称", ["宛名システム"])], top=700)
+        # a row that runs off the bottom of page 1 (no bottom rule) ...
+        vline(p1, 40, 726, 800), vline(p1, 200, 726, 800), vline(p1, 560, 726, 800)
+        text(p1, 44, 738, "②システムの機能")
+        text(p1, 204, 738, "前半の説明")
+        p2 = doc.new_page()
+        # ... and continues at the top of page 2 with an empty label cell
+        for x in (40, 200, 560):
+            vline(p2, x, 40, 70)
+        hline(p2, 70, 40, 560)
+        text(p2, 204, 55, "後半の説明")
+
+    pages, _ = read_pdf(_pdf(tmp_path, draw))
+    rows = document_rows(pages)
+    assert [r.texts for r in rows] == [["①システムの名称", "宛名システム"], ["②システムの機能", "前半の説明\n後半の説明"]]
+
+
+def test_no_rules_means_no_grid(tmp_path: Path) -> None:
+    def draw(doc: pymupdf.Document) -> None:
+        text(doc.new_page(), 40, 40, "罫線のない文書")
+
+    pages, _ = read_pdf(_pdf(tmp_path, draw))
+    assert build_grid(pages[0]) is None
+    rows = page_to_rows(pages[0])
+    assert rows[0].free and rows[0].cells[0].text == "罫線のない文書"
+
+
+def test_words_to_lines_orders_by_line_then_x() -> None:
+    words = [Word(60, 20, 80, 29, "B"), Word(10, 20, 30, 29, "A"), Word(10, 40, 30, 49, "C")]
+    lines = words_to_lines(words)
+    assert [ln.text for ln in lines] == ["A B", "C"]

@@ -1,0 +1,50 @@
+"""Every layout file loads and validates without any PDF (spec rot test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.spec import LAYOUT_DIR, SpecError, all_specs, choose_spec, load_spec, option_sets
+
+
+def test_all_layouts_load() -> None:
+    specs = all_specs()
+    assert {s.form_type for s in specs} >= {"full", "focused"}
+    for spec in specs:
+        assert spec.fields and spec.parts
+        for f in spec.fields:
+            if f.kind in ("choice", "checkbox", "flags"):
+                assert f.options, f"{spec.id}: {f.label} has no options"
+
+
+def test_unknown_key_is_rejected(tmp_path: Path) -> None:
+    text = (LAYOUT_DIR / "full_h30.yaml").read_text(encoding="utf-8").replace("fields:", "feilds:", 1)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError, match="unknown key"):
+        load_spec(bad)
+
+
+def test_unknown_option_set_is_rejected(tmp_path: Path) -> None:
+    text = (LAYOUT_DIR / "full_h30.yaml").read_text(encoding="utf-8").replace("options: POP5", "options: POP9")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError, match="POP9"):
+        load_spec(bad)
+
+
+def test_option_sets_are_numbered_as_printed() -> None:
+    choices, boxes = option_sets()
+    assert choices["ENOUGH"] == ("特に力を入れている", "十分である", "課題が残されている")
+    assert choices["PERIOD"][-1] == "定められていない"
+    assert "その他" in boxes["CONN"]
+
+
+def test_form_detection_by_title_and_stamp() -> None:
+    full = choose_spec("特定個人情報保護評価書（全項目評価書）", "")
+    focused = choose_spec("特定個人情報保護評価書(重点項目評価書)", "")
+    assert full is not None and full.form_type == "full"
+    assert focused is not None and focused.form_type == "focused"
+    assert choose_spec("請求書", "") is None
