@@ -112,6 +112,8 @@ class Walker:
         for row in rows:
             if row.free:
                 self.free_line(label_text(row.cells[0]), row)
+            elif self.heading_in_cell(row):
+                continue
             elif self.ctx.in_annex:
                 self.annex_row(row)
             elif self.ctx.part is None:
@@ -142,6 +144,18 @@ class Walker:
                     self.annex.kind = kind
                     self.annex.count = 0
                     self.annex.columns = []
+
+    def heading_in_cell(self, row: Row) -> bool:
+        """Part/annex headings printed inside a ruled cell (spreadsheet-style layouts)."""
+        filled = [c for c in row.cells if not c.is_empty()]
+        if len(filled) != 1 or len(filled[0].lines) > 2:
+            return False
+        folded = fold(label_text(filled[0]))
+        if self.part_heading(folded) is None and not _ANNEX_HEAD.match(folded) and not _STAMP.search(folded):
+            if not (self.ctx.in_annex and any(label_key(t) == label_key(folded) for _, t, _ in self.spec.annex.titles)):
+                return False
+        self.free_line(folded, row)
+        return True
 
     def part_heading(self, text: str) -> Part | None:
         m = _PART_HEAD.match(text)
@@ -211,11 +225,12 @@ class Walker:
             self.single_cell(row.cells[0])
             return
         self.update_group(row)
-        label_cell, value_cells = row.cells[-2], [row.cells[-1]]
+        n_value = 2 if len(row.cells) >= 3 and _is_legend_cell(row.cells[-1]) else 1
+        label_cell, value_cells = row.cells[-1 - n_value], row.cells[-n_value:]
         label = label_text(label_cell)
-        if not label and len(row.cells) >= 3:
+        if not label and len(row.cells) >= 2 + n_value:
             label = label_text(row.cells[0])
-        if self.block_heading(label, cell_text(row.cells[-1])):
+        if self.block_heading(label, cell_text(value_cells[0])):
             return
         self.label_value(label, value_cells)
 
@@ -558,6 +573,10 @@ class Walker:
                 self.result.warn(
                     f"file {f.file_no}: 委託 count says {f.n_entrustments} but {n_rows} 委託事項 blocks were read"
                 )
+
+
+def _is_legend_cell(cell: Cell) -> bool:
+    return bool(LEGEND_MARK.search(fold(cell.text))) and "[" not in fold(cell.text)
 
 
 def _is_annex_pointer(text: str) -> bool:
