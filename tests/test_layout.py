@@ -80,3 +80,21 @@ def test_words_to_lines_orders_by_line_then_x() -> None:
     words = [Word(60, 20, 80, 29, "B"), Word(10, 20, 30, 29, "A"), Word(10, 40, 30, 49, "C")]
     lines = words_to_lines(words)
     assert [ln.text for ln in lines] == ["A B", "C"]
+
+
+def test_page_without_rules_is_split_by_alignment(tmp_path: Path) -> None:
+    def draw(doc: pymupdf.Document) -> None:
+        page = doc.new_page()
+        text(page, 40, 40, "２．特定個人情報ファイルを取り扱う事務において使用するシステム")
+        y = 60
+        for k in range(1, 8):
+            text(page, 40, y, f"①システムの名称{k}")
+            text(page, 220, y, f"システム名{k}")
+            text(page, 220, y + 13, "続きの行")
+            y += 30
+
+    pages, _ = read_pdf(_pdf(tmp_path, draw))
+    rows = page_to_rows(pages[0])
+    assert len(rows[0].cells) == 1 and "使用するシステム" in rows[0].cells[0].text
+    assert rows[1].texts == ["①システムの名称1", "システム名1\n続きの行"]
+    assert len(rows) == 8
