@@ -27,7 +27,10 @@ def test_two_column_rows_become_label_value_cells(tmp_path: Path) -> None:
     rows = page_to_rows(pages[0])
     assert n == 1
     assert rows[0].free and rows[0].cells[0].text == "Ⅰ　基本情報"
-    assert [r.texts for r in rows[1:]] == [["①事務の名称", "住民基本台帳に関する事務"], ["②事務の内容", "一行目\n二行目"]]
+    assert [r.texts for r in rows[1:]] == [
+        ["①事務の名称", "住民基本台帳に関する事務"],
+        ["②事務の内容", "一行目\n二行目"],
+    ]
 
 
 def test_legend_box_is_an_inner_cell(tmp_path: Path) -> None:
@@ -63,7 +66,10 @@ def test_row_cut_by_page_break_is_joined(tmp_path: Path) -> None:
 
     pages, _ = read_pdf(_pdf(tmp_path, draw))
     rows = document_rows(pages)
-    assert [r.texts for r in rows] == [["①システムの名称", "宛名システム"], ["②システムの機能", "前半の説明\n後半の説明"]]
+    assert [r.texts for r in rows] == [
+        ["①システムの名称", "宛名システム"],
+        ["②システムの機能", "前半の説明\n後半の説明"],
+    ]
 
 
 def test_no_rules_means_no_grid(tmp_path: Path) -> None:
