@@ -63,28 +63,35 @@ def open_pdf(data: bytes) -> pymupdf.Document:
 
 
 def _segments_of_drawing(path: dict, hsegs: list[Segment], vsegs: list[Segment]) -> None:
+    """Ruling segments of one vector path (plain tuples from `get_cdrawings`)."""
+    ptype = path.get("type") or ""
     for item in path["items"]:
         kind = item[0]
         if kind == "l":
-            p, q = item[1], item[2]
-            if abs(p.y - q.y) < 1.0:
-                hsegs.append(Segment(p.y, min(p.x, q.x), max(p.x, q.x)))
-            elif abs(p.x - q.x) < 1.0:
-                vsegs.append(Segment(p.x, min(p.y, q.y), max(p.y, q.y)))
+            (px, py), (qx, qy) = item[1], item[2]
+            if abs(py - qy) < 1.0:
+                hsegs.append(Segment(py, min(px, qx), max(px, qx)))
+            elif abs(px - qx) < 1.0:
+                vsegs.append(Segment(px, min(py, qy), max(py, qy)))
         elif kind == "re":
-            _segments_of_rect(item[1], path.get("type", ""), hsegs, vsegs)
+            _segments_of_rect(item[1], ptype, hsegs, vsegs)
         elif kind == "qu":
-            _segments_of_rect(item[1].rect, path.get("type", ""), hsegs, vsegs)
+            xs = [pt[0] for pt in item[1]]
+            ys = [pt[1] for pt in item[1]]
+            _segments_of_rect((min(xs), min(ys), max(xs), max(ys)), ptype, hsegs, vsegs)
 
 
-def _segments_of_rect(r: pymupdf.Rect, ptype: str, hsegs: list[Segment], vsegs: list[Segment]) -> None:
-    if r.height < THIN and r.width >= THIN:  # a filled hairline (spreadsheet engines draw borders so)
-        hsegs.append(Segment((r.y0 + r.y1) / 2, r.x0, r.x1))
-    elif r.width < THIN and r.height >= THIN:
-        vsegs.append(Segment((r.x0 + r.x1) / 2, r.y0, r.y1))
+def _segments_of_rect(r: tuple[float, float, float, float], ptype: str,
+                      hsegs: list[Segment], vsegs: list[Segment]) -> None:
+    x0, y0, x1, y1 = r
+    w, h = x1 - x0, y1 - y0
+    if h < THIN and w >= THIN:  # a filled hairline (spreadsheet engines draw borders so)
+        hsegs.append(Segment((y0 + y1) / 2, x0, x1))
+    elif w < THIN and h >= THIN:
+        vsegs.append(Segment((x0 + x1) / 2, y0, y1))
     elif "s" in ptype:  # a stroked box: its four edges are rules
-        hsegs.extend((Segment(r.y0, r.x0, r.x1), Segment(r.y1, r.x0, r.x1)))
-        vsegs.extend((Segment(r.x0, r.y0, r.y1), Segment(r.x1, r.y0, r.y1)))
+        hsegs.extend((Segment(y0, x0, x1), Segment(y1, x0, x1)))
+        vsegs.extend((Segment(x0, y0, y1), Segment(x1, y0, y1)))
 
 
 def read_page(page: pymupdf.Page) -> PageContent:
@@ -97,7 +104,7 @@ def read_page(page: pymupdf.Page) -> PageContent:
     )
     hsegs: list[Segment] = []
     vsegs: list[Segment] = []
-    for path in page.get_drawings():
+    for path in page.get_cdrawings():  # plain tuples: ~3x cheaper than get_drawings()
         _segments_of_drawing(path, hsegs, vsegs)
     return PageContent(page.number + 1, rect.width, rect.height, words, tuple(hsegs), tuple(vsegs))
 
