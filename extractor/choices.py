@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.layout import Cell, Line
+from extractor.layout import Cell, Line, words_to_lines
 from extractor.normalise import clean_line, fold, label_key
 
 CHECKED = frozenset("○◯●✓✔☑■☒レxX✗v◉")
@@ -187,20 +187,22 @@ def paren_text(rest: str) -> str | None:
 
 
 def parse_choice(cells: list[Cell]) -> Choice:
-    """The answer of a choice cell (`[ 十分である ]`) and its printed legend options."""
-    own: list[str] = []
-    legend_lines: list[str] = []
-    for cell in cells:
-        own.extend(line.text for line in cell.lines)
-        for box in cell.inner:
-            legend_lines.extend(line.text for line in box.lines)
-    text = fold(" ".join(own))
-    m = LEGEND_MARK.search(text)
-    if m:
-        legend_lines.insert(0, text[m.end() :])
-        text = text[: m.start()]
-    legend_text = " ".join(fold(t) for t in legend_lines)
-    legend_text = LEGEND_MARK.sub(" ", legend_text)
+    """The answer of a choice cell (`[ 十分である ]`) and its printed legend options.
+
+    A legend printed as plain text beside or below the answer is split off by
+    position: words right of (or below) the ＜選択肢＞ mark are the legend.
+    """
+    words = [w for cell in cells for line in cell.lines for w in line.words]
+    legend_lines = [line.text for cell in cells for box in cell.inner for line in box.lines]
+    mark = next((w for w in words if "選択肢" in w.text or "選" == w.text), None)
+    if mark is not None:
+        answer_words = [w for w in words if w.x1 <= mark.x0 + 1 or w.y1 < mark.y0]
+        legend_words = [w for w in words if w not in answer_words]
+        legend_lines[:0] = [ln.text for ln in words_to_lines(legend_words)]
+    else:
+        answer_words = words
+    text = " ".join(fold(ln.text) for ln in words_to_lines(answer_words))
+    legend_text = LEGEND_MARK.sub(" ", " ".join(fold(t) for t in legend_lines))
     return Choice(_answer_of(text), parse_legend(legend_text), text)
 
 
@@ -252,4 +254,7 @@ def resolve_answer(answer: str | None, legend: list[tuple[int, str]], spec_optio
         okey = label_key(opt)
         if okey and (key.startswith(okey) or okey.startswith(key)) and abs(len(okey) - len(key)) <= 2:
             return opt, n, True
+    prefixed = [(n, opt) for n, opt in options if len(key) >= 8 and label_key(opt).startswith(key)]
+    if len(prefixed) == 1:  # a long answer cut off at the cell's edge, unique among the options
+        return prefixed[0][1], prefixed[0][0], True
     return answer, None, False

@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
+from unicodedata import east_asian_width
 
 from extractor.read import PageContent, Segment, Word
 
@@ -266,17 +267,48 @@ def _make_line(words: list[Word]) -> Line:
 # ---------------------------------------------------------------- rows
 
 
+def _split_index(text: str, fraction: float) -> int:
+    """Where to cut `text` so the left part spans `fraction` of its width (wide chars count double)."""
+    widths = [1.0 if east_asian_width(ch) in "WF" else 0.5 for ch in text]
+    target, acc, cut = fraction * sum(widths), 0.0, len(text)
+    for k, wd in enumerate(widths):
+        if acc + wd / 2 > target:
+            cut = k
+            break
+        acc += wd
+    # an opening bracket or box glyph close to the estimate is where the next cell starts
+    near = [j for j in range(max(1, cut - 3), min(len(text), cut + 4)) if text[j] in "[［☐☑■□"]
+    return min(near, key=lambda j: abs(j - cut)) if near else cut
+
+
+def split_at_rules(w: Word, grid: Grid) -> tuple[Word, ...]:
+    """A word that runs across a cell's rule (overflowing text) is cut there, by character width."""
+    cy = (w.y0 + w.y1) / 2
+    if len(w.text) < 2 or grid.component_at(w.x0 + 1, cy) == grid.component_at(w.x1 - 1, cy):
+        return (w,)
+    i = bisect_right(grid.xs, w.x0 + 1)
+    if i >= len(grid.xs) or grid.xs[i] >= w.x1 - 1:
+        return (w,)
+    rule = grid.xs[i]
+    k = _split_index(w.text, (rule - w.x0) / (w.x1 - w.x0))
+    if not 0 < k < len(w.text):
+        return (w,)
+    left = Word(w.x0, w.y0, rule - 0.5, w.y1, w.text[:k])
+    return (left, *split_at_rules(Word(rule + 0.5, w.y0, w.x1, w.y1, w.text[k:]), grid))
+
+
 def page_to_rows(page: PageContent) -> list[Row]:
     """The page as rows of cells (ruled table rows and free text lines) in reading order."""
     grid = build_grid(page)
     free: list[Word] = []
     per_cell: dict[int, list[Word]] = {}
-    for w in page.words:
-        comp = grid.component_at((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) if grid else -1
-        if comp < 0:
-            free.append(w)
-        else:
-            per_cell.setdefault(comp, []).append(w)
+    for word in page.words:
+        for w in split_at_rules(word, grid) if grid else (word,):
+            comp = grid.component_at((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) if grid else -1
+            if comp < 0:
+                free.append(w)
+            else:
+                per_cell.setdefault(comp, []).append(w)
     rows: list[Row] = []
     if grid:
         for comp, ws in per_cell.items():
