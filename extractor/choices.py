@@ -192,16 +192,23 @@ def parse_choice(cells: list[Cell]) -> Choice:
     A legend printed as plain text beside or below the answer is split off by
     position: words right of (or below) the ＜選択肢＞ mark are the legend.
     """
-    words = [w for cell in cells for line in cell.lines for w in line.words]
+    lines = [line for cell in cells for line in cell.lines]
     legend_lines = [line.text for cell in cells for box in cell.inner for line in box.lines]
-    mark = next((w for w in words if "選択肢" in w.text or "選" == w.text), None)
-    if mark is not None:
-        answer_words = [w for w in words if w.x1 <= mark.x0 + 1 or w.y1 < mark.y0]
-        legend_words = [w for w in words if w not in answer_words]
-        legend_lines[:0] = [ln.text for ln in words_to_lines(legend_words)]
-    else:
-        answer_words = words
-    text = " ".join(fold(ln.text) for ln in words_to_lines(answer_words))
+    mark = next((w for ln in lines for w in ln.words if "選択肢" in w.text), None)
+    answer_parts: list[str] = []
+    own_legend: list[str] = []
+    for line in lines:
+        if mark is None:
+            answer_parts.append(line.text)
+            continue
+        left = [w for w in line.words if w.x1 <= mark.x0 + 1 or w.y1 < mark.y0]
+        right = [w for w in line.words if not (w.x1 <= mark.x0 + 1 or w.y1 < mark.y0)]
+        if left:
+            answer_parts.append(words_to_lines(left)[0].text)
+        if right:
+            own_legend.append(words_to_lines(right)[0].text)
+    legend_lines[:0] = own_legend
+    text = "\n".join(fold(t) for t in answer_parts)
     legend_text = LEGEND_MARK.sub(" ", " ".join(fold(t) for t in legend_lines))
     return Choice(_answer_of(text), parse_legend(legend_text), text)
 
@@ -213,8 +220,8 @@ def _answer_of(text: str) -> str | None:
         return None
     j = min((s.find(c, i + 1) for c in _CLOSE if c in s[i + 1 :]), default=-1)
     inner = s[i + 1 : j] if j > 0 else s[i + 1 :]
-    before = s[:i].strip()
-    inner = clean_line(inner)
+    before = s[:i].rsplit("\n", 1)[-1].strip()
+    inner = clean_line(inner.replace("\n", ""))
     if not inner and before:  # value printed before an empty bracket: `定めている[ ]`
         inner = clean_line(before)
     inner = re.sub(r"[（(]\s*\d*\s*[)）]\s*件.*$", "", inner).strip()
