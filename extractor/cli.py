@@ -1,0 +1,164 @@
+"""The `pia-extract` command line.
+
+    pia-extract run [INPUTS...] --out DIR --workers N     extract into a Parquet dataset (resumable)
+    pia-extract compact OUT                               merge small parts of an output dataset
+
+Exit codes: 0 every document ok (or partial), 1 some documents failed,
+2 usage error (bad option, input path that does not exist), 3 the run could not
+proceed (output locked by another run or not writable, cluster unreachable),
+130 interrupted (what was parsed so far is saved; the same command resumes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from extractor.batch import JsonLogObserver, NullObserver, Observer, Observers, RunError, RunOptions, run_batch
+from extractor.manifest import ManifestError
+from extractor.sandbox import FaultSpecError, Limits
+
+EXIT_RUN_ERROR = 3
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    help="Extract Japanese 特定個人情報保護評価書 (PIA) PDFs and text dumps into Parquet tables.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+DEFAULT_WORKERS = default_workers()
+
+
+def _fail(console: Console, message: str, code: int) -> NoReturn:
+    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _raise_interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator[tuple[Observer, bool]]:
+    """The progress bar (unless quiet) and the JSON log (if asked), for the duration of a run."""
+    from extractor.report import ProgressBar
+
+    with contextlib.ExitStack() as stack:
+        chosen: list[Observer] = []
+        if log_json is not None:
+            try:
+                fh = stack.enter_context(open(log_json, "a", encoding="utf-8"))
+            except OSError as exc:
+                _fail(console, f"cannot write the log file {log_json}: {exc.strerror or exc}", 2)
+            chosen.append(JsonLogObserver(fh))
+        if not quiet:
+            chosen.append(stack.enter_context(ProgressBar(console)))
+        yield (Observers(*chosen) if chosen else NullObserver()), not quiet
+
+
+def _resolve_inputs(inputs: list[Path] | None) -> list[Path]:
+    if inputs:
+        return inputs
+    default = Path("samples")
+    if not default.exists():
+        raise typer.BadParameter("no INPUTS given and there is no samples/ directory here", param_hint="INPUTS")
+    return [default]
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[Path] | None, typer.Argument(
+        exists=True, readable=True, show_default=False,
+        help="PDF or text files, or directories searched recursively (.pdf .txt .md .html). Default: samples/",
+    )] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory: one Parquet dataset per table.")
+                   ] = Path("output"),
+    workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")
+                       ] = DEFAULT_WORKERS,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=1.0, help="Seconds one document may take; then its worker is killed.")] = 120.0,
+    max_memory_mb: Annotated[int, typer.Option(
+        "--max-memory-mb", min=0, help="Address-space limit of a worker in MB (0: none).")] = 2048,
+    recycle_after: Annotated[int, typer.Option(
+        "--recycle-after", min=1, help="Replace each worker with a fresh one after this many documents.")] = 200,
+    force: Annotated[bool, typer.Option("--force", help="Extract again documents already done.")] = False,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Extract again documents that failed before.")] = False,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", metavar="ADDRESS", help="Run on Dask: tcp://host:8786, or 'local' for a local cluster.")
+    ] = None,
+    part_docs: Annotated[int, typer.Option(
+        "--part-docs", min=1, help="Documents per part file (and per manifest commit).")] = 200,
+    merge: Annotated[bool, typer.Option("--compact/--no-compact", help="Merge small parts at the end.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    log_json: Annotated[Path | None, typer.Option(
+        "--log-json", metavar="FILE", help="Append one JSON line per input document to FILE.")] = None,
+) -> None:
+    """Extract documents into OUT/<table>/ Parquet datasets; re-running resumes where it stopped."""
+    console = Console(stderr=True)
+    paths = _resolve_inputs(inputs)
+    options = RunOptions(
+        out_dir=out, workers=workers, force=force, retry_failed=retry_failed, cluster=cluster,
+        limits=Limits(timeout_s=timeout, max_memory_mb=max_memory_mb or None, recycle_after=recycle_after),
+        part_docs=part_docs, merge_parts=merge,
+    )
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with _observers(console, quiet, log_json) as (observer, show):
+            summary = run_batch(paths, options, observer)
+    except KeyboardInterrupt:
+        _fail(console, "interrupted. What was parsed so far is saved; run the same command again to resume.",
+              EXIT_INTERRUPTED)
+    except (RunError, ManifestError, FaultSpecError) as exc:
+        _fail(console, str(exc), EXIT_RUN_ERROR)
+    if show:
+        from extractor.report import print_summary
+
+        print_summary(console, summary, out)
+    raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def compact(
+    out: Annotated[Path, typer.Argument(exists=True, file_okay=False, help="An output directory of `run`.")],
+    target_part_docs: Annotated[int, typer.Option(
+        "--target-part-docs", min=1, help="Documents per merged part.")] = 5000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
+) -> None:
+    """Merge the small part files of an output dataset and drop rows superseded by later runs."""
+    from extractor.batch import compact_output
+
+    console = Console(stderr=True)
+    try:
+        before, after, rows = compact_output(out, target_part_docs)
+    except (RunError, ManifestError) as exc:
+        _fail(console, str(exc), EXIT_RUN_ERROR)
+    if not quiet:
+        counts = ", ".join(f"{name} {n}" for name, n in rows.items())
+        console.print(f"{out}: {before} parts -> {after} parts; rows: {counts}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover - console entry for `python -m extractor.cli`
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

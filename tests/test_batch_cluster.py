@@ -1,0 +1,34 @@
+"""Cluster mode on a Dask LocalCluster of 2 processes writes exactly what a local run writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from extractor.batch import RunOptions, run_batch
+from extractor.hostile import make_bad_inputs
+from extractor.sandbox import FAULTS_ENV, Limits
+from tests.test_batch_support import FAULTS, make_docs, read_sorted
+
+pytest.importorskip("distributed")
+
+
+def test_cluster_run_equals_local_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(FAULTS_ENV, FAULTS)
+    docs = make_docs(tmp_path / "in", 8)
+    shutil.copy(docs[0], tmp_path / "in" / "rows-duplicate.pdf")
+    make_docs(tmp_path / "in", 1, prefix="crash-")
+    make_docs(tmp_path / "in", 1, prefix="hang-")
+    make_bad_inputs(tmp_path / "in", ("zero_byte", "encrypted", "truncated"))
+    limits = Limits(timeout_s=3, max_memory_mb=1024)
+
+    local = run_batch([tmp_path / "in"], RunOptions(tmp_path / "local", workers=2, limits=limits, part_docs=4))
+    cluster = run_batch([tmp_path / "in"], RunOptions(tmp_path / "cluster", workers=2, limits=limits, part_docs=4,
+                                                      cluster="local"))
+
+    assert read_sorted(tmp_path / "cluster") == read_sorted(tmp_path / "local")
+    assert cluster.statuses == local.statuses and cluster.failures == local.failures
+    assert cluster.failures["timeout"] == 1 and cluster.failures["worker_crashed"] == 1
+    assert cluster.worker_peak_rss_mb and all("/" in w for w in cluster.worker_peak_rss_mb)  # host/pid: Dask ran it
