@@ -1,0 +1,168 @@
+"""Speed benchmark: the full pipeline against the cost of reading the page.
+
+    python bench/bench_pipeline.py [--repeat 3] [--quick]
+
+In one process and on the same generated pages it times
+  (a) the reading floor: PyMuPDF `get_text("words")` + `get_drawings()` per page,
+  (b) the full pipeline to Parquet, single process (in-process, and as a fresh
+      `pia-extract run --workers 1` process, i.e. counting interpreter start and imports),
+  (c) the batch runner with all cores (`pia-extract run --workers N`),
+  (d) a pdfplumber `extract_words` pass, the common alternative,
+and prints pages/s, the ratios (b)/(a), (c)/(b), (a)/(d), a 50/200/800-page
+scaling run and the peak RSS of a process extracting the 800-page document.
+Medians of `--repeat` runs.  Results also go to bench/results/pipeline-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pymupdf
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from extractor import extract_document, results_to_tables  # noqa: E402
+from extractor.synth import RenderStyle, random_assessment, render_pdf  # noqa: E402
+from extractor.write import write_tables  # noqa: E402
+
+STYLES = [RenderStyle(), RenderStyle(checkbox="☑/☐", legend="below", fullwidth_digits=False)]
+
+
+def build_corpus(out: Path, n_docs: int) -> list[Path]:
+    """Realistic forms: systems, files, entrustments, long annexed recipient lists, Ⅲ risk pages."""
+    paths = []
+    for k in range(n_docs):
+        form = "full" if k % 3 else "focused"
+        data = random_assessment(100 + k, form, n_files=1 + k % 3, n_annex_rows=40 + 30 * (k % 4))
+        path = out / f"bench_{k:02d}_{form}.pdf"
+        render_pdf(data, path, STYLES[k % len(STYLES)])
+        paths.append(path)
+    return paths
+
+
+def sized_document(out: Path, target_pages: int) -> Path:
+    """One document of roughly `target_pages` pages (more files and annex rows)."""
+    n_files = max(1, min(3, target_pages // 40))
+    rows = max(10, int(target_pages * 4.6))
+    path = out / f"scale_{target_pages}.pdf"
+    render_pdf(random_assessment(7, "full", n_files=n_files, n_annex_rows=rows), path)
+    return path
+
+
+def pages_of(paths: list[Path]) -> int:
+    return sum(pymupdf.open(p).page_count for p in paths)
+
+
+def floor_pass(paths: list[Path]) -> None:
+    for path in paths:
+        with pymupdf.open(path) as doc:
+            for page in doc:
+                page.get_text("words")
+                page.get_drawings()
+
+
+def pipeline_pass(paths: list[Path], out: Path) -> None:
+    results = [extract_document(p) for p in paths]
+    write_tables(results_to_tables(results), out)
+
+
+def pdfplumber_pass(paths: list[Path]) -> None:
+    import pdfplumber
+
+    for path in paths:
+        with pdfplumber.open(path) as pdf:
+            for page in pdf.pages:
+                page.extract_words()
+
+
+def cli_pass(corpus: Path, out: Path, workers: int) -> None:
+    cmd = [sys.executable, "-m", "extractor.cli", "run", str(corpus), "--out", str(out),
+           "--workers", str(workers), "--force", "--quiet"]
+    subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+
+
+def median_time(fn: Callable[[], None], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def peak_rss_mb(path: Path) -> float:
+    """Peak RSS of a fresh process that extracts one document (ru_maxrss of the child)."""
+    code = ("import resource,sys; from extractor import extract_document; extract_document(sys.argv[1]);"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT,
+                         check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--docs", type=int, default=8, help="documents in the main corpus")
+    ap.add_argument("--quick", action="store_true", help="smaller corpus and scaling sizes (smoke run)")
+    ap.add_argument("--skip-pdfplumber", action="store_true")
+    args = ap.parse_args()
+    sizes = (20, 40, 80) if args.quick else (50, 200, 800)
+    workers = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        corpus_dir = tmp / "corpus"
+        corpus_dir.mkdir()
+        print("generating the corpus ...", file=sys.stderr)
+        paths = build_corpus(corpus_dir, 3 if args.quick else args.docs)
+        n_pages = pages_of(paths)
+        report: dict[str, object] = {"documents": len(paths), "pages": n_pages, "repeat": args.repeat,
+                                     "cpus": workers, "pymupdf": pymupdf.VersionBind}
+        t_floor = median_time(lambda: floor_pass(paths), args.repeat)
+        t_pipe = median_time(lambda: pipeline_pass(paths, tmp / "out_inproc"), args.repeat)
+        t_cli1 = median_time(lambda: cli_pass(corpus_dir, tmp / "out_cli1", 1), args.repeat)
+        t_clin = median_time(lambda: cli_pass(corpus_dir, tmp / "out_clin", workers), args.repeat)
+        t_plumb = None if args.skip_pdfplumber else median_time(lambda: pdfplumber_pass(paths), 1)
+        rate = {
+            "a_floor": n_pages / t_floor,
+            "b_pipeline_inprocess": n_pages / t_pipe,
+            "b_pipeline_fresh_process": n_pages / t_cli1,
+            "c_batch_all_cores": n_pages / t_clin,
+            "d_pdfplumber_words": None if t_plumb is None else n_pages / t_plumb,
+        }
+        report["pages_per_s"] = rate
+        report["ratios"] = {
+            "b_over_a_inprocess": rate["b_pipeline_inprocess"] / rate["a_floor"],
+            "b_over_a_fresh_process": rate["b_pipeline_fresh_process"] / rate["a_floor"],
+            "c_over_b": rate["c_batch_all_cores"] / rate["b_pipeline_fresh_process"],
+            "a_over_d": None if t_plumb is None else rate["a_floor"] / rate["d_pdfplumber_words"],
+        }
+        print("generating the scaling documents ...", file=sys.stderr)
+        scaling = []
+        for size in sizes:
+            doc = sized_document(tmp, size)
+            pages = pages_of([doc])
+            t = median_time(lambda d=doc: pipeline_pass([d], tmp / "out_scale"), args.repeat)
+            scaling.append({"target": size, "pages": pages, "ms_per_page": 1000 * t / pages})
+        report["scaling"] = scaling
+        per_page = [s["ms_per_page"] for s in scaling]
+        report["scaling_spread"] = max(per_page) / min(per_page) - 1
+        report["peak_rss_mb_largest_doc"] = peak_rss_mb(tmp / f"scale_{sizes[-1]}.pdf")
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"pipeline-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
