@@ -10,6 +10,7 @@ titles, annex headings).  Cost is O(words·log + grid squares) per page.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -392,11 +393,41 @@ def _cells_to_rows(page_no: int, cells: list[Cell]) -> list[Row]:
     return rows
 
 
+MARGIN = 0.08  # share of the page height where running headers and footers live
+_PAGE_NO = re.compile(r"^[-－‐ー\s(（]*\d{1,4}\s*(?:[/／]\s*\d{1,4})?[-－‐ー\s)）]*(?:ページ|頁)?$")
+
+
+def _margin_key(row: Row, height: float) -> str | None:
+    """A normalised key for a free line in the top or bottom margin (digits masked)."""
+    if not row.free or MARGIN * height < row.y0 < (1 - MARGIN) * height:
+        return None
+    return re.sub(r"\d+", "#", row.cells[0].text.replace(" ", "").replace("\u3000", ""))
+
+
+def drop_running_lines(per_page: list[tuple[PageContent, list[Row]]]) -> None:
+    """Remove page numbers and header/footer lines repeated on many pages (in place)."""
+    counts: dict[str, int] = {}
+    for page, rows in per_page:
+        for key in {k for r in rows if (k := _margin_key(r, page.height))}:
+            counts[key] = counts.get(key, 0) + 1
+    threshold = max(4, -(-len(per_page) * 3 // 5))  # on at least 60% of the pages
+    for page, rows in per_page:
+        rows[:] = [r for r in rows if not _is_running(r, page.height, counts, threshold)]
+
+
+def _is_running(row: Row, height: float, counts: dict[str, int], threshold: int) -> bool:
+    key = _margin_key(row, height)
+    if key is None:
+        return False
+    return counts.get(key, 0) >= threshold or bool(_PAGE_NO.match(row.cells[0].text))
+
+
 def document_rows(pages: list[PageContent]) -> list[Row]:
-    """All rows of a document; a table row cut by a page break is joined to its start."""
+    """All rows of a document; running headers/footers dropped, rows cut by a page break joined."""
+    per_page = [(page, page_to_rows(page)) for page in pages]
+    drop_running_lines(per_page)
     out: list[Row] = []
-    for page in pages:
-        rows = page_to_rows(page)
+    for _, rows in per_page:
         if rows and out and _continues(rows[0], out[-1]):
             _join(out[-1], rows.pop(0))
         out.extend(rows)

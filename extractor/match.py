@@ -105,6 +105,7 @@ class Walker:
         self.annex = AnnexState()
         self.cover_pending: list[tuple[Cell, Field]] = []
         self.annex_refs: dict[str, int] = {}
+        self.parts_seen: set[str] = set()
 
     # ------------------------------------------------------------ entry
 
@@ -170,6 +171,7 @@ class Walker:
 
     def enter_part(self, part: Part) -> None:
         self.close_records()
+        self.parts_seen.add(part.key)
         self.ctx = Context(part=part, file=self.ctx.file if part.key != "II" else None)
         self.annex = AnnexState()
         if part.key == "II":
@@ -565,6 +567,9 @@ class Walker:
     def finish(self) -> None:
         self.close_records()
         self.check_counts()
+        for part in self.spec.parts:
+            if part.key not in self.parts_seen:
+                self.result.warn(f"section {part.numeral} {part.title} was not found")
 
     def check_counts(self) -> None:
         for f in self.result.files:

@@ -104,3 +104,16 @@ def test_page_without_rules_is_split_by_alignment(tmp_path: Path) -> None:
     assert len(rows[0].cells) == 1 and "使用するシステム" in rows[0].cells[0].text
     assert rows[1].texts == ["①システムの名称1", "システム名1\n続きの行"]
     assert len(rows) == 8
+
+
+def test_running_headers_and_page_numbers_are_dropped(tmp_path: Path) -> None:
+    def draw(doc: pymupdf.Document) -> None:
+        for k in range(1, 6):
+            page = doc.new_page()
+            text(page, 40, 20, "特定個人情報保護評価書　住民基本台帳に関する事務")
+            two_col_table(page, [(f"①項目{k}", [f"値{k}"])], top=100)
+            text(page, 290, 825, f"- {k} -")
+
+    pages, _ = read_pdf(_pdf(tmp_path, draw))
+    rows = document_rows(pages)
+    assert [r.texts for r in rows] == [[f"①項目{k}", f"値{k}"] for k in range(1, 6)]
