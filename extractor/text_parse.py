@@ -15,11 +15,11 @@ from extractor.model import DocumentResult, DocumentRow, Status
 from extractor.normalise import clean_line, fold, label_key
 from extractor.pipeline_errors import InputError
 from extractor.spec import FormSpec, all_specs
+from extractor.summary import is_summary_head, parse_summary_text
 from extractor.text_tables import text_to_rows
 from extractor.text_walk import TextWalker
 
 _FORM_WORDS = (("全項目評価書", "full"), ("重点項目評価書", "focused"), ("基礎項目評価書", "basic"))
-_SUMMARY = re.compile(r"評価書.{0,24}概要|概要.{0,6}評価書")
 _STAMP = re.compile(r"[\[［]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月)\s*様式\s*(\d)\s*[\]］]")
 _TABLE_LINE = re.compile(r"\t|^\s*\|.*\|\s*$|<t[rd][\s>]", re.M)
 HEAD_LINES = 12
@@ -52,7 +52,7 @@ def detect_form(text: str) -> tuple[str | None, str | None]:
     head = fold(head_text(text))
     title = next((ln for ln in head.splitlines() if "評価書" in ln), "")
     form_type = None
-    if _SUMMARY.search(head.replace("\n", "")):
+    if is_summary_head(head):
         form_type = "summary"
     else:
         form_type = next((t for word, t in _FORM_WORDS if word in title), None)
@@ -88,8 +88,6 @@ def parse_text(data: bytes, doc_id: str, source_path: str, fmt: str) -> Document
     form_type, version = detect_form(text)
     row.form_type, row.form_version = form_type, version
     if form_type == "summary":
-        from extractor.summary import parse_summary_text
-
         parse_summary_text(text, fmt, result)
         finish_status(result)
         return result
