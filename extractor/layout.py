@@ -249,20 +249,22 @@ def words_to_lines(words: list[Word]) -> list[Line]:
 
 
 def _make_line(words: list[Word]) -> Line:
-    parts = [words[0].text]
-    for prev, w in pairwise(words):
-        gap = w.x0 - prev.x1
-        if gap > 0.3 * (w.y1 - w.y0):
+    first = words[0]
+    parts = [first.text]
+    x0, y0, x1, y1 = first.x0, first.y0, first.x1, first.y1
+    prev = first
+    for w in words[1:]:
+        if w.x0 - prev.x1 > 0.3 * (w.y1 - w.y0):
             parts.append(" ")
         parts.append(w.text)
-    return Line(
-        min(w.x0 for w in words),
-        min(w.y0 for w in words),
-        max(w.x1 for w in words),
-        max(w.y1 for w in words),
-        words,
-        "".join(parts),
-    )
+        if w.y0 < y0:
+            y0 = w.y0
+        if w.x1 > x1:
+            x1 = w.x1
+        if w.y1 > y1:
+            y1 = w.y1
+        prev = w
+    return Line(x0, y0, x1, y1, words, "".join(parts))
 
 
 # ---------------------------------------------------------------- rows
@@ -284,11 +286,11 @@ def _split_index(text: str, fraction: float) -> int:
 
 def split_at_rules(w: Word, grid: Grid) -> tuple[Word, ...]:
     """A word that runs across a cell's rule (overflowing text) is cut there, by character width."""
-    cy = (w.y0 + w.y1) / 2
-    if len(w.text) < 2 or grid.component_at(w.x0 + 1, cy) == grid.component_at(w.x1 - 1, cy):
-        return (w,)
     i = bisect_right(grid.xs, w.x0 + 1)
-    if i >= len(grid.xs) or grid.xs[i] >= w.x1 - 1:
+    if i >= len(grid.xs) or grid.xs[i] >= w.x1 - 1 or len(w.text) < 2:
+        return (w,)  # no rule between the word's ends: the common case, decided by one bisect
+    cy = (w.y0 + w.y1) / 2
+    if grid.component_at(w.x0 + 1, cy) == grid.component_at(w.x1 - 1, cy):
         return (w,)
     rule = grid.xs[i]
     k = _split_index(w.text, (rule - w.x0) / (w.x1 - w.x0))

@@ -7,7 +7,6 @@ Each column is declared once with its Arrow type and its Japanese label
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
 
 import pyarrow as pa
 
@@ -139,10 +138,14 @@ def schema_for(table: str) -> pa.Schema:
 SCHEMAS: dict[str, pa.Schema] = {name: schema_for(name) for name in TABLES}
 
 
+_COLUMN_NAMES = {name: [c[0] for c in cols] for name, cols in TABLES.items()}
+
+
 def _rows_of(result: DocumentResult, table: str) -> list[dict[str, object]]:
-    if table == "documents":
-        return [asdict(result.document)]
-    return [asdict(row) for row in getattr(result, table)]
+    """Plain dicts of the contract's columns (cheaper than dataclasses.asdict's deep copy)."""
+    names = _COLUMN_NAMES[table]
+    rows = [result.document] if table == "documents" else getattr(result, table)
+    return [{n: getattr(row, n) for n in names} for row in rows]
 
 
 def results_to_tables(results: Iterable[DocumentResult]) -> dict[str, pa.Table]:
