@@ -1,10 +1,68 @@
-"""Scrambled plain-text dumps of form PDFs: placeholder until the dump reader lands."""
+"""Plain text dumps of a form PDF whose reading order is lost (no table structure left).
+
+What the text still determines is read, anchored on the form's own printed labels;
+what it cannot settle is left null with a plain-words warning and the document is
+marked `partial`:
+- the cover's typed values (the one date, the one number, the one 〜評価書 title, the 長);
+- `label [ value` and `label value` lines of Ⅰ and Ⅱ, bands validated against the option sets;
+- Ⅲ/Ⅳ choice answers placed on the form's question outline (`dump_risks`);
+- the annexed 提供先一覧 / 移転先一覧 rebuilt from their blocks (`dump_annex`).
+"""
 
 from __future__ import annotations
 
+import re
+
+from extractor.dump_annex import read_annex_lists
+from extractor.dump_fields import read_document_fields, read_files
+from extractor.dump_pages import Page, part_pages, split_pages
+from extractor.dump_risks import read_risk_answers
 from extractor.model import DocumentResult
+from extractor.normalise import parse_date
 from extractor.spec import FormSpec
+
+_DATE_ONLY = re.compile(r"^(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日$")
 
 
 def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
-    result.warn("plain text dumps without table structure are not read yet; only the document type was detected")
+    pages = split_pages(text)
+    titles = {p.key: p.title for p in spec.parts}
+    where = part_pages(pages, titles)
+    read_cover(pages[: max(1, min(where.get("I", [1])))], result)
+    read_document_fields(spec, pages, where, result)
+    n_files = read_files(spec, pages, where, result)
+    risk_pages = _risk_region(pages, where)
+    n_risk_files = len(where.get("III", []))
+    if n_risk_files != n_files:
+        result.warn(f"the dump has {n_files} Ⅱ file sections but {n_risk_files} Ⅲ sections")
+    read_risk_answers(spec, risk_pages, n_risk_files or n_files, result)
+    read_annex_lists(spec, pages, result, first_file=1)
+    result.warn("the text is a dump without table structure: values whose place it does not determine are left empty")
+
+
+def _risk_region(pages: list[Page], where: dict[str, list[int]]) -> list[Page]:
+    """Pages from the first Ⅲ heading up to the page before the part after Ⅳ."""
+    if not where.get("III"):
+        return []
+    start = where["III"][0]
+    later = [k for key in ("V", "VI") for k in where.get(key, []) if k > start]
+    end = min(later) if later else len(pages)
+    return pages[start:end]
+
+
+def read_cover(pages: list[Page], result: DocumentResult) -> None:
+    """The cover's values by their type; each only when exactly one line of that type is printed."""
+    doc = result.document
+    lines = [ln.text for page in pages for ln in page.lines]
+    dates = [t for t in lines if _DATE_ONLY.match(t.replace(" ", ""))]
+    numbers = [t for t in lines if re.fullmatch(r"\d{1,5}", t)]
+    titles = [t for t in lines if t.endswith("評価書") and "特定個人情報保護評価書" not in t and len(t) < 80]
+    heads = [t for t in lines if re.fullmatch(r"\S{1,20}(?:長|知事)", t) and "評価実施機関名" not in t]
+    if len(dates) == 1:
+        doc.published_on = parse_date(dates[0])
+    if len(numbers) == 1:
+        doc.assessment_no = numbers[0]
+    if len(titles) == 1:
+        doc.title = titles[0]
+    if len(heads) == 1:
+        doc.organization = heads[0]
