@@ -31,7 +31,7 @@ import fcntl
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +41,6 @@ from extractor.dataset import (
     SCHEMA_FP,
     compact,
     dataset_row_counts,
-    ensure_schema_files,
     new_part_id,
     remove_orphans,
     warn_shadowing_files,
@@ -87,16 +86,22 @@ class InputFile:
     error: str | None = None
 
 
+def _is_input(path: Path, root: Path) -> bool:
+    """A file under an input directory that is worth extracting (not a dot-file, not a README)."""
+    return (path.suffix.lower() in INPUT_SUFFIXES and path.stem.upper() != "README" and path.is_file()
+            and not any(part.startswith(".") for part in path.relative_to(root).parts))
+
+
 def discover_inputs(inputs: Sequence[Path]) -> list[Path]:
-    """Files as given, plus the input-like files under directories (recursive, sorted, no dot-files)."""
+    """Files as given, plus the input-like files under directories (recursive, sorted).
+
+    Under directories, dot-files, dot-directories and README files are left out;
+    a file named explicitly is always taken.
+    """
     seen: set[Path] = set()
     found: list[Path] = []
     for item in inputs:
-        candidates = [item] if not item.is_dir() else sorted(
-            p for p in item.rglob("*")
-            if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(item).parts)
-        )
+        candidates = sorted(p for p in item.rglob("*") if _is_input(p, item)) if item.is_dir() else [item]
         for path in candidates:
             key = path.resolve()
             if key not in seen:
@@ -121,10 +126,16 @@ def fingerprint(path: Path) -> InputFile:
     return InputFile(path, digest.hexdigest(), "unknown" if fmt in ("empty", "binary") else fmt)
 
 
-def fingerprint_all(paths: Sequence[Path], threads: int = 4) -> list[InputFile]:
-    """Hash many files with a few threads (hashing and reads release the GIL)."""
+def fingerprint_all(paths: Sequence[Path], threads: int = 4,
+                    progress: Callable[[int, int], None] | None = None) -> list[InputFile]:
+    """Hash many files with a few threads (hashing and reads release the GIL); `progress(done, total)`."""
+    files = []
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(fingerprint, paths))
+        for f in pool.map(fingerprint, paths):
+            files.append(f)
+            if progress is not None and (len(files) % 100 == 0 or len(files) == len(paths)):
+                progress(len(files), len(paths))
+    return files
 
 
 # ---------------------------------------------------------------------------- plan
@@ -188,13 +199,23 @@ def make_plan(files: Iterable[InputFile], manifest: Manifest, force: bool = Fals
 # ---------------------------------------------------------------------------- events
 
 
+ACTIONS = {
+    "parsed": "extracted by a worker",
+    "duplicate": "same bytes as a document parsed in this run: its row is a copy",
+    "reused": "bytes extracted in an earlier run, new path: its row is a copy, nothing parsed",
+    "skipped": "already in the output with this parser version",
+    "unreadable": "the file could not be read",
+    "refreshed": "a path from an earlier run whose bytes were parsed again (not an input of this run)",
+}
+
+
 @dataclass(frozen=True)
 class DocEvent:
     """What happened to one input path (one line of --log-json)."""
 
     source_path: str
     doc_id: str
-    action: str                 # parsed | duplicate | reused | skipped | unreadable
+    action: str  # parsed | duplicate | reused | skipped | unreadable | refreshed (see ACTIONS)
     status: str
     error_kind: str | None = None
     warnings: tuple[str, ...] = ()
@@ -206,12 +227,16 @@ class DocEvent:
 
 
 class Observer(Protocol):
+    def hashed(self, done: int, total: int) -> None: ...
     def planned(self, plan: Plan, n_inputs: int) -> None: ...
     def document(self, event: DocEvent) -> None: ...
     def phase(self, name: str) -> None: ...
 
 
 class NullObserver:
+    def hashed(self, done: int, total: int) -> None:
+        pass
+
     def planned(self, plan: Plan, n_inputs: int) -> None:
         pass
 
@@ -239,6 +264,10 @@ class JsonLogObserver(NullObserver):
 class Observers(NullObserver):
     def __init__(self, *observers: Observer) -> None:
         self._all = observers
+
+    def hashed(self, done: int, total: int) -> None:
+        for o in self._all:
+            o.hashed(done, total)
 
     def planned(self, plan: Plan, n_inputs: int) -> None:
         for o in self._all:
@@ -316,7 +345,8 @@ class RunSummary:
     dataset_rows: dict[str, int] = field(default_factory=dict)
     worker_peak_rss_mb: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
-    orphans_removed: int = 0
+    orphans_removed: int = 0   # part files of an interrupted run, deleted at the start
+    paths_lost: int = 0        # documents rows whose part files were gone (extracted again)
     parts: int = 0
 
     @property
@@ -364,8 +394,9 @@ class _Run:
         self.writer, self.observer = writer, observer
         self.summary = RunSummary()
 
-    def emit(self, event: DocEvent) -> None:
-        self.summary.count(event)
+    def emit(self, event: DocEvent, is_input: bool = True) -> None:
+        if is_input:
+            self.summary.count(event)
         self.observer.document(event)
 
     def unreadable(self, f: InputFile) -> None:
@@ -382,25 +413,31 @@ class _Run:
 
     def parsed(self, task: ParseTask, outcome: Outcome) -> None:
         result = _owned_by(outcome.result, task.doc_id)
-        others = [str(f.path) for f in task.paths[1:]] + task.extra_paths
-        copies = [_copy_for(result.document, p) for p in others]
-        self.writer.add(result, copies)
+        duplicates = [_copy_for(result.document, str(f.path)) for f in task.paths[1:]]
+        refreshed = [_copy_for(result.document, p) for p in task.extra_paths]
+        self.writer.add(result, [*duplicates, *refreshed])
         self.emit(_event(result.document, "parsed", outcome, result))
-        for row in copies:
+        for row in duplicates:
             self.emit(_event(row, "duplicate"))
+        for row in refreshed:  # paths of earlier runs with these bytes: their rows follow the new result
+            self.emit(_event(row, "refreshed"), is_input=False)
 
 
 def _execute(jobs: list[Job], options: RunOptions, faults: Faults,
-             peaks: dict[str, float]) -> Iterator[Outcome]:
+             peaks: dict[str, float]) -> Generator[Outcome, None, None]:
     """Outcomes of `jobs` in completion order, from local workers or a Dask cluster.
 
     `peaks` is filled with each worker's peak resident memory (MB) as results come in.
+    Closing the generator stops the workers.
     """
+    if not jobs:
+        return
     if options.cluster:
         from extractor.cluster import run_on_cluster
 
-        return run_on_cluster(jobs, options.cluster, options.workers, options.limits, faults, peaks)
-    return LocalPool(options.workers, options.limits, faults, peaks).run(jobs)
+        yield from run_on_cluster(jobs, options.cluster, options.workers, options.limits, faults, peaks)
+    else:
+        yield from LocalPool(options.workers, options.limits, faults, peaks).run(jobs)
 
 
 @contextlib.contextmanager
@@ -436,13 +473,12 @@ def _run_locked(inputs: Sequence[Path], options: RunOptions, observer: Observer,
                 manifest: Manifest, started: float) -> RunSummary:
     out_dir = options.out_dir
     warn_shadowing_files(out_dir)
-    orphans, _lost = remove_orphans(out_dir, manifest)
-    observer.phase("hashing")
-    files = fingerprint_all(discover_inputs(inputs))
+    orphans, lost = remove_orphans(out_dir, manifest)
+    files = fingerprint_all(discover_inputs(inputs), progress=observer.hashed)
     plan = make_plan(files, manifest, options.force, options.retry_failed)
     observer.planned(plan, len(files))
     run = _Run(PartWriter(out_dir, manifest, options.part_docs), observer)
-    run.summary.inputs, run.summary.orphans_removed = len(files), orphans
+    run.summary.inputs, run.summary.orphans_removed, run.summary.paths_lost = len(files), orphans, lost
     for f, rec in plan.skip:
         run.emit(DocEvent(str(f.path), f.doc_id, "skipped", rec.status, rec.error_kind, n_pages=rec.n_pages))
     for f in plan.unreadable:
@@ -452,16 +488,14 @@ def _run_locked(inputs: Sequence[Path], options: RunOptions, observer: Observer,
     tasks = {t.doc_id: t for t in plan.parse}
     peaks: dict[str, float] = {}
     outcomes = _execute([t.job() for t in plan.parse], options, faults, peaks)
-    observer.phase("parsing")
     try:
-        with contextlib.closing(outcomes):  # type: ignore[type-var]
+        with contextlib.closing(outcomes):
             for outcome in outcomes:
                 run.parsed(tasks[outcome.job.doc_id], outcome)
     finally:  # Ctrl-C or an error: what was parsed is still committed
         run.writer.flush()
     observer.phase("compacting")
     compact(out_dir, manifest, options.target_part_docs, merge=options.merge_parts)
-    ensure_schema_files(out_dir, manifest)
     summary = run.summary
     summary.rows_written = dict(run.writer.rows_written)
     summary.dataset_rows = dataset_row_counts(out_dir)

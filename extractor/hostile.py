@@ -51,6 +51,7 @@ def text_pdf(path: Path, pages: int = 1) -> Path:
 
 def encrypted_pdf(path: Path) -> Path:
     doc = pymupdf.open("pdf", text_pdf_bytes())
+    path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="x", owner_pw="y")
     doc.close()
     return path
@@ -78,6 +79,7 @@ def image_only_pdf(path: Path) -> Path:
     doc = pymupdf.open()
     page = doc.new_page()
     page.insert_image(page.rect, pixmap=pix)
+    path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path, deflate=True)
     return path
 
@@ -95,6 +97,7 @@ def many_pages_pdf(path: Path, pages: int = 3000) -> Path:
     tree = int(doc.xref_get_key(doc.pdf_catalog(), "Pages")[1].split()[0])
     doc.xref_set_key(tree, "Kids", "[" + " ".join(f"{k} 0 R" for k in kids) + "]")
     doc.xref_set_key(tree, "Count", str(pages))
+    path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path, deflate=True)
     doc.close()
     return path
@@ -128,6 +131,7 @@ def bomb_pdf(path: Path, gigabytes: int = 4) -> Path:
     xref = doc[0].get_contents()[0]
     doc.update_stream(xref, bomb_stream(gigabytes), compress=False)
     doc.xref_set_key(xref, "Filter", "/FlateDecode")
+    path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     doc.close()
     return path

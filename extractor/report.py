@@ -36,6 +36,7 @@ class ProgressBar(NullObserver):
             console=console,
         )
         self._task: TaskID | None = None
+        self._hashing: TaskID | None = None
         self._started = time.monotonic()
         self._parsed = self._pages = self._failed = 0
 
@@ -46,8 +47,15 @@ class ProgressBar(NullObserver):
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
 
+    def hashed(self, done: int, total: int) -> None:
+        if self._hashing is None:
+            self._hashing = self.progress.add_task("hashing inputs", total=total, pages=0, rate="-", failed=0)
+        self.progress.update(self._hashing, completed=done)
+
     def planned(self, plan: Plan, n_inputs: int) -> None:
-        done = n_inputs - len(plan.parse) - sum(len(t.paths) - 1 for t in plan.parse)
+        if self._hashing is not None:
+            self.progress.remove_task(self._hashing)
+        done = len(plan.skip)
         label = f"parsing ({done} of {n_inputs} inputs already done)" if done else "parsing"
         self._started = time.monotonic()
         self._task = self.progress.add_task(label, total=len(plan.parse), pages=0, rate="0.0", failed=0)
@@ -73,26 +81,29 @@ def _counts(counter: dict[str, int]) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))) or "none"
 
 
+_ACTION_WORDS = {"parsed": "parsed", "duplicate": "duplicate paths of those", "reused": "new paths of known bytes",
+                 "skipped": "already done", "unreadable": "unreadable"}
+
+
 def print_summary(console: Console, summary: RunSummary, out_dir: Path) -> None:
     """The end-of-run summary: documents, pages, rows per table, failures by kind."""
-    a = summary.actions
-    parsed = a.get("parsed", 0)
+    parsed = summary.actions.get("parsed", 0)
     rate = parsed / summary.seconds if summary.seconds else 0.0
-    console.print(
-        f"[bold]Documents[/] {summary.inputs} inputs: {parsed} parsed, {a.get('duplicate', 0)} duplicates "
-        f"of those, {a.get('reused', 0)} new paths of known bytes, {a.get('skipped', 0)} already done, "
-        f"{a.get('unreadable', 0)} unreadable"
-    )
-    console.print(f"[bold]Status[/] {_counts(summary.statuses)}")
-    console.print(f"[bold]Pages[/] {summary.pages} parsed in {summary.seconds:.1f} s ({rate:.2f} docs/s)")
+    actions = ", ".join(f"{summary.actions[a]} {words}" for a, words in _ACTION_WORDS.items() if summary.actions[a])
+    console.print(f"[bold]Documents[/] {summary.inputs} inputs" + (f": {actions}" if actions else ""))
+    console.print(f"[bold]Status[/]    {_counts(summary.statuses)}")
+    console.print(f"[bold]Pages[/]     {summary.pages} parsed in {summary.seconds:.1f} s ({rate:.1f} docs/s)")
     table = Table("table", "rows written this run", "rows in dataset", box=None, pad_edge=False)
     for name, total in summary.dataset_rows.items():
         table.add_row(name, str(summary.rows_written.get(name, 0)), str(total))
     console.print(table)
+    if summary.orphans_removed or summary.paths_lost:
+        console.print(f"[bold]Resumed[/]   removed {summary.orphans_removed} uncommitted parts of an interrupted run"
+                      + (f"; {summary.paths_lost} documents whose files were gone were extracted again"
+                         if summary.paths_lost else ""))
     if summary.failures:
         console.print(f"[bold red]Failed[/] by kind: {_counts(summary.failures)}")
     if summary.worker_peak_rss_mb:
         peaks = summary.worker_peak_rss_mb.values()
-        console.print(f"[bold]Workers[/] {len(summary.worker_peak_rss_mb)} processes, peak memory "
-                      f"max {max(peaks):.0f} MB")
-    console.print(f"[bold]Output[/] {out_dir}/<table>/ ({summary.parts} parts)")
+        console.print(f"[bold]Workers[/]   {len(peaks)} processes, peak memory {max(peaks):.0f} MB")
+    console.print(f"[bold]Output[/]    {out_dir}/<table>/ ({summary.parts} part{'s' if summary.parts != 1 else ''})")

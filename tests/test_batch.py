@@ -208,6 +208,7 @@ def test_empty_input_folder_still_gives_readable_tables(tmp_path: Path) -> None:
 def test_directory_discovery_is_recursive_and_skips_other_files(tmp_path: Path) -> None:
     make_docs(tmp_path / "in" / "a" / "b", 2)
     (tmp_path / "in" / "notes.csv").write_text("x")
+    (tmp_path / "in" / "README.md").write_text("# about these files")
     (tmp_path / "in" / ".hidden").mkdir()
     make_docs(tmp_path / "in" / ".hidden", 1)
     found = batch.discover_inputs([tmp_path / "in", tmp_path / "in" / "a"])
@@ -217,3 +218,30 @@ def test_directory_discovery_is_recursive_and_skips_other_files(tmp_path: Path) 
 def test_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
     with batch._locked(tmp_path / "out"), pytest.raises(batch.RunError, match="another pia-extract run"):
         run([], tmp_path / "out")
+
+
+def test_forced_redo_refreshes_rows_of_paths_from_earlier_runs(tmp_path: Path) -> None:
+    (first,) = make_docs(tmp_path / "in", 1)
+    twin = tmp_path / "elsewhere" / "rows-twin.pdf"
+    twin.parent.mkdir()
+    shutil.copy(first, twin)
+    run([first, twin], tmp_path / "out")
+    before = read_sorted(tmp_path / "out")
+    _, rec = run([first], tmp_path / "out", force=True)  # the twin is not an input of this run
+    assert [e.action for e in rec.events] == ["parsed", "refreshed"]
+    assert read_sorted(tmp_path / "out") == before
+
+
+def test_a_file_that_cannot_be_read_gets_one_failed_row_per_run(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    make_docs(tmp_path / "in", 2)
+    real = batch.discover_inputs
+    monkeypatch.setattr(batch, "discover_inputs", lambda inputs: [*real(inputs), tmp_path / "in" / "gone.pdf"])
+    for _ in range(2):
+        summary, rec = run([tmp_path / "in"], tmp_path / "out")
+        assert summary.exit_code == 1 and rec.actions()["unreadable"] == 1
+        docs = read_sorted(tmp_path / "out")["documents"]
+        assert len(docs) == 3
+        gone = next(r for r in docs if r["source_path"].endswith("gone.pdf"))
+        assert (gone["doc_id"], gone["status"], gone["error_kind"]) == ("", "failed", "unreadable")
+        assert "could not be read" in gone["warnings"][0]
