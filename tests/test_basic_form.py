@@ -20,8 +20,8 @@ def test_basic_form(tmp_path: Path) -> None:
     two_col_table(page, [("①事務の名称", ["国民健康保険に関する事務"])], top=160)
     text(page, 40, 220, "Ⅳ　リスク対策")
     bottom = two_col_table(page, [("２．特定個人情報の入手", [])], top=230)
-    two_col_table(page, [("目的外の入手が行われるリスクへの対策は十分か", ["[ 十分である ]", "＜選択肢＞",
-                                                          "1） 特に力を入れている 2） 十分である"])], top=bottom, mid=300)
+    legend = ["[ 十分である ]", "＜選択肢＞", "1） 特に力を入れている 2） 十分である"]
+    two_col_table(page, [("目的外の入手が行われるリスクへの対策は十分か", legend)], top=bottom, mid=300)
     result = extract_document(save(doc, tmp_path / "basic.pdf"))
     d = result.document
     assert (d.form_type, d.form_version, d.organization, d.published_on, d.affair_name) == (
