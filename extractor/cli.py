@@ -5,7 +5,8 @@
 
 Exit codes: 0 every document ok (or partial), 1 some documents failed,
 2 usage error (bad option, input path that does not exist), 3 the run could not
-proceed (output locked by another run or not writable, cluster unreachable),
+proceed (output locked by another run or not writable, cluster unreachable,
+worker processes that cannot start),
 130 interrupted (what was parsed so far is saved; the same command resumes).
 """
 
@@ -24,7 +25,7 @@ from rich.console import Console
 
 from extractor.batch import JsonLogObserver, NullObserver, Observer, Observers, RunError, RunOptions, run_batch
 from extractor.manifest import ManifestError
-from extractor.sandbox import FaultSpecError, Limits
+from extractor.sandbox import FaultSpecError, Limits, WorkerStartError
 
 EXIT_RUN_ERROR = 3
 EXIT_INTERRUPTED = 130
@@ -127,7 +128,7 @@ def run(
     except KeyboardInterrupt:
         _fail(console, "interrupted. What was parsed so far is saved; run the same command again to resume.",
               EXIT_INTERRUPTED)
-    except (RunError, ManifestError, FaultSpecError) as exc:
+    except (RunError, ManifestError, FaultSpecError, WorkerStartError) as exc:
         _fail(console, str(exc), EXIT_RUN_ERROR)
     if show:
         from extractor.report import print_summary

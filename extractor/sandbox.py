@@ -27,7 +27,8 @@ triggers the fault in the worker.  Kinds: ``hang`` (sleep forever), ``crash``
 (``os._exit(11)``), ``segv`` (kill itself with SIGSEGV), ``oom`` (allocate until
 the memory limit stops it), ``rows`` (return a synthetic ``ok`` result with rows
 in every table, so the batch machinery can be tested independently of the
-parser) and ``slow`` (sleep 0.2 s first; combines with the others).  It exists for the
+parser) and ``slow`` (sleep 0.2 s first; combines with the others); ``nostart=any``
+makes every worker exit before it is ready.  It exists for the
 test suite only and must never be set in production.
 """
 
@@ -57,7 +58,8 @@ from extractor.model import (
 from extractor.pipeline import PARSER_VERSION, extract_bytes, failed_result, sha256_bytes
 
 FAULTS_ENV = "PIA_EXTRACT_TEST_FAULTS"
-FAULT_KINDS = ("hang", "crash", "segv", "oom", "slow", "rows")
+FAULT_KINDS = ("hang", "crash", "segv", "oom", "slow", "rows", "nostart")
+READY = "ready"
 
 # error_kind values the runner itself assigns (the parser assigns the others).
 TIMEOUT = "timeout"
@@ -104,6 +106,10 @@ Faults = tuple[tuple[str, str], ...]
 
 class FaultSpecError(ValueError):
     """The test-only fault hook variable cannot be understood."""
+
+
+class WorkerStartError(RuntimeError):
+    """Worker processes die before they can take a document: the run cannot go on."""
 
 
 def faults_from_env(environ: dict[str, str] | None = None) -> Faults:
@@ -253,11 +259,14 @@ def _warm_up() -> None:
 
 
 def worker_main(conn: Connection, parent_pid: int, max_memory_mb: int | None, faults: Faults) -> None:
-    """Loop of a worker process: receive a Job, send back (result, seconds, peak RSS); None ends it."""
+    """Loop of a worker process: say READY, then receive a Job, send back (result, seconds, peak RSS); None ends it."""
     _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if any(kind == "nostart" for kind, _ in faults):
+        os._exit(3)
     _warm_up()
     _apply_memory_limit(max_memory_mb)
+    conn.send(READY)
     while True:
         try:
             job = conn.recv()
@@ -291,6 +300,10 @@ def crash_reason(exitcode: int | None) -> str:
     return f"the parser process exited unexpectedly (exit code {exitcode}) while reading this document"
 
 
+def _exit_words(exitcode: int | None) -> str:
+    return f"signal {_signal_name(-exitcode)}" if exitcode is not None and exitcode < 0 else f"exit code {exitcode}"
+
+
 class Sandbox:
     """One worker process, used for one document at a time; the parent enforces its time limit."""
 
@@ -302,6 +315,8 @@ class Sandbox:
         self._conn: Connection | None = None
         self._served = 0
         self._retire = False
+        self._ready = False
+        self._start_failures = 0
         self._started = 0.0
 
     @property
@@ -323,9 +338,14 @@ class Sandbox:
     def collect(self, now: float | None = None) -> Outcome | None:
         """The finished job's outcome, or None while it is still within its time limit."""
         assert self.job is not None and self._proc is not None and self._conn is not None
-        if self._conn.poll():
+        if not self._ready and self._conn.poll():
+            self._take_ready()
+        if self._ready and self._conn.poll():
             return self._receive()
         if not self._proc.is_alive():
+            if not self._ready:
+                self._retry_start()
+                return None
             return self._lost(crash_reason(self._reap()))
         if (now if now is not None else time.monotonic()) >= self.deadline:
             self._kill()
@@ -353,6 +373,27 @@ class Sandbox:
     def _needs_restart(self) -> bool:
         return (self._proc is None or self._retire or not self._proc.is_alive()
                 or self._served >= self.limits.recycle_after)
+
+    def _take_ready(self) -> None:
+        """The worker has imported the parser: the document's time starts now."""
+        assert self._conn is not None
+        try:
+            message = self._conn.recv()
+        except (EOFError, OSError):
+            return  # it died: collect() sees that next
+        assert message == READY, message
+        self._ready, self._start_failures, self._started = True, 0, time.monotonic()
+
+    def _retry_start(self) -> None:
+        """A worker died before it was ready: once is bad luck, twice in a row means none can start."""
+        assert self.job is not None
+        code = self._reap()
+        self._start_failures += 1
+        if self._start_failures >= 2:
+            raise WorkerStartError(f"the worker processes stop before they are ready ({_exit_words(code)}); "
+                                   "the messages above say why")
+        job, self.job = self.job, None
+        self.submit(job)
 
     def _receive(self) -> Outcome:
         assert self.job is not None and self._proc is not None and self._conn is not None
@@ -399,7 +440,7 @@ class Sandbox:
         proc.start()
         child_conn.close()
         self._proc, self._conn = proc, parent_conn
-        self._served, self._retire = 0, False
+        self._served, self._retire, self._ready = 0, False, False
 
 
 class LocalPool:

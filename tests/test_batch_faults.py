@@ -8,8 +8,8 @@ import pytest
 
 from extractor.batch import RunOptions, run_batch
 from extractor.hostile import make_bad_inputs
-from extractor.sandbox import FAULTS_ENV, Limits
-from tests.test_batch_support import FAULTS, make_docs, read_sorted
+from extractor.sandbox import FAULTS_ENV, Limits, WorkerStartError
+from tests.test_batch_support import FAULTS, make_docs, manifest_rows, read_sorted
 
 
 @pytest.fixture(autouse=True)
@@ -64,3 +64,12 @@ def test_bad_inputs_never_crash_the_run_nor_lose_rows(tmp_path: Path) -> None:
     systems = read_sorted(tmp_path / "out")["systems"]
     assert {docs[p.name]["doc_id"] for p in good} <= {r["doc_id"] for r in systems}
     assert summary.exit_code == 1
+
+
+def test_workers_that_cannot_start_stop_the_run_without_failing_documents(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    make_docs(tmp_path / "in", 3)
+    monkeypatch.setenv(FAULTS_ENV, "nostart=any")
+    with pytest.raises(WorkerStartError, match="stop before they are ready"):
+        run_batch([tmp_path / "in"], RunOptions(tmp_path / "out", workers=2))
+    assert manifest_rows(tmp_path / "out", "SELECT count(*) FROM docs") == [(0,)]  # no document marked failed

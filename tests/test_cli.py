@@ -74,3 +74,10 @@ def test_compact_command_merges_parts(tmp_path: Path) -> None:
     assert read_sorted(out) == expected
     not_output = pia_extract("compact", str(tmp_path / "in"))
     assert not_output.returncode == 3 and "not an output directory" in not_output.stderr
+
+
+def test_a_run_that_cannot_proceed_exits_3(tmp_path: Path) -> None:
+    make_docs(tmp_path / "in", 1)
+    res = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), faults="nostart=any")
+    assert res.returncode == 3
+    assert "error: the worker processes stop before they are ready" in res.stderr
