@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from extractor.dump_annex import read_annex_lists
-from extractor.dump_fields import read_document_fields, read_files
+from extractor.dump_fields import read_document_fields, read_files, read_systems
 from extractor.dump_pages import Page, part_pages, split_pages
 from extractor.dump_risks import read_risk_answers
 from extractor.model import DocumentResult
@@ -30,6 +30,7 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     where = part_pages(pages, titles)
     read_cover(pages[: max(1, min(where.get("I", [1])))], result)
     read_document_fields(spec, pages, where, result)
+    read_systems(pages, where, result)
     n_files = read_files(spec, pages, where, result)
     risk_pages = _risk_region(pages, where)
     n_risk_files = len(where.get("III", []))

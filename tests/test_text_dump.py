@@ -60,11 +60,17 @@ DUMP = GAP.join([
     _page(["特定個人情報保護評価書（全項目評価書）", " 評価書名", "架空事務　全項目評価書", "評価書番号", "12",
            "  令和4年3月1日", "　架空町長", " 評価実施機関名", "[平成30年５月　様式４]"], seed=1),
     "Ⅰ　基本情報\n １．特定個人情報ファイルを取り扱う事務\n ①事務の名称 架空事務\n ③対象人数 [ 1万人以上10万人未満",
+    "\n\n".join([" システム2", " ①システムの名称 架空連携システム\n ②システムの機能",
+                "１．連携機能\n　データを連携する。", " ①システムの名称 架空基幹システム\n ②システムの機能",
+                "１．記録機能\n　住民を記録する。", " システム1", "[ ○ ] その他 （ 架空 ）"]),
     _page(["Ⅱ　特定個人情報ファイルの概要", " １．特定個人情報ファイル名", "１．架空ファイル",
            " ①ファイルの種類　※ [ システム用ファイル", " ②対象となる本人の数 [ 1万人以上10万人未満",
            " ⑤保有開始日 平成２８年４月", " ⑥事務担当部署\n住民課", " 使用者数 [ 10人以上50人未満",
            "[ ○ ] 提供を行っている （ 2 ） 件 [", "[ ] 行っていない", " ⑨使用開始日 平成28年4月1日",
-           "＜選択肢＞\n1） 委託する 2） 委託しない", "[ 委託しない", " 期間 [ 5年"], seed=2),
+           "＜選択肢＞\n1） 委託する 2） 委託しない", "[ 委託しない", " 期間 [ 5年",
+           " 提供先1 架空機構", " ①法令上の根拠 架空法第１条", " ②提供先における用途\n架空の用途",
+           " ⑤提供する情報の対象となる\n本人の範囲\n「２．③対象となる本人の範囲」と同上。", " ⑦時期・頻度 随時",
+           " 移転先1", " ②移転先における用途"], seed=2),
     *_risk_pages(),
     "（別添３）変更箇所\n変更日 項目\n令和4年3月1日 Ⅱ　特定個人情報ファイルの概要　１．架空ファイル　２．基本情報",
     "［別添４］　Ⅱ ファイルの概要（１．架空ファイル）－５．特定個人情報の提供・移転\n\n提供先一覧\n\n"
@@ -127,8 +133,21 @@ def test_dump_risk_answers_follow_the_outline(dump) -> None:
     assert len(placed) >= 40
 
 
+def test_dump_systems_pair_headings_with_names(dump) -> None:
+    assert [(s.system_no, s.name) for s in dump.systems] == [(1, "架空基幹システム"), (2, "架空連携システム")]
+    assert dump.systems[0].functions.replace("\n", "") == "1.記録機能住民を記録する。"
+    assert dump.systems[0].conn_other is None  # a cut checkbox is not bound to a system
+
+
+def test_dump_body_recipient(dump) -> None:
+    (body,) = [r for r in dump.recipients if r.listed_in == "body"]
+    assert (body.kind, body.recipient_no, body.recipient) == ("provision", 1, "架空機構")
+    assert (body.legal_basis, body.purpose, body.timing) == ("架空法第1条", "架空の用途", "随時")
+    assert body.subjects_scope == "「2.③対象となる本人の範囲」と同上。"
+
+
 def test_dump_annex_list(dump) -> None:
-    first, second = dump.recipients
+    first, second = [r for r in dump.recipients if r.listed_in == "annex"]
     assert (first.listed_in, first.kind, first.recipient_no, first.file_no) == ("annex", "provision", 1, 1)
     assert (first.recipient, first.legal_basis) == ("架空県知事", "番号法別表第2の9項")
     assert (first.purpose, first.timing) == ("架空の事務に関する用途", "照会の都度")
