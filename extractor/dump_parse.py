@@ -32,23 +32,12 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     read_document_fields(spec, pages, where, result)
     read_systems(pages, where, result)
     n_files = read_files(spec, pages, where, result)
-    risk_pages = _risk_region(pages, where)
     n_risk_files = len(where.get("III", []))
     if n_risk_files != n_files:
         result.warn(f"the dump has {n_files} Ⅱ file sections but {n_risk_files} Ⅲ sections")
-    read_risk_answers(spec, risk_pages, n_risk_files or n_files, result)
+    read_risk_answers(spec, pages, where, n_risk_files or n_files, result)
     read_annex_lists(spec, pages, result, first_file=1)
     result.warn("the text is a dump without table structure: values whose place it does not determine are left empty")
-
-
-def _risk_region(pages: list[Page], where: dict[str, list[int]]) -> list[Page]:
-    """Pages from the first Ⅲ heading up to the page before the part after Ⅳ."""
-    if not where.get("III"):
-        return []
-    start = where["III"][0]
-    later = [k for key in ("V", "VI") for k in where.get(key, []) if k > start]
-    end = min(later) if later else len(pages)
-    return pages[start:end]
 
 
 def read_cover(pages: list[Page], result: DocumentResult) -> None:

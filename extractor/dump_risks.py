@@ -221,13 +221,36 @@ def _groups(slots: list[Slot], answers: list[Answer]) -> list[tuple[list[Slot], 
     return sorted(groups, key=lambda g: (len(g[0]), len(g[1])))
 
 
-def read_risk_answers(spec: FormSpec, pages: list[Page], n_files: int, result: DocumentResult) -> None:
+def risk_groups(slots: list[Slot], pages: list[Page], where: dict[str, list[int]]
+                ) -> list[tuple[list[Slot], list[Page]]]:
+    """Each file's Ⅲ questions with the pages from its Ⅲ heading to the next; Ⅳ with its own pages.
+
+    Placing per file keeps a miscounted label from shifting the answers of the other files.
+    """
+    starts = where.get("III", [])
+    if not starts:
+        return []
+    later = sorted(k for key in ("IV", "V", "VI") for k in where.get(key, []) if k > starts[0])
+    end = next((k for k in later if k > starts[-1] and k not in where.get("IV", [])), len(pages))
+    four = next((k for k in where.get("IV", []) if k > starts[-1]), end)
+    files = sorted({s.file_no for s in slots if s.part == "III"})
+    if len(files) != len(starts):
+        return [(slots, pages[starts[0] : end])]
+    bounds = [*starts, four]
+    groups = [([s for s in slots if s.file_no == f], pages[bounds[k] : bounds[k + 1]]) for k, f in enumerate(files)]
+    groups.append(([s for s in slots if s.part == "IV"], pages[four:end]))
+    return groups
+
+
+def read_risk_answers(spec: FormSpec, pages: list[Page], where: dict[str, list[int]], n_files: int,
+                      result: DocumentResult) -> None:
     """Ⅲ/Ⅳ risk_ratings rows for every question of the form; answers only where the dump settles them."""
     slots = outline_slots(spec, n_files)
     if not slots:
         return
-    locate_slots(slots, pages, result)
-    place_answers(slots, pages)
+    for group_slots, group_pages in risk_groups(slots, pages, where):
+        locate_slots(group_slots, group_pages, result)
+        place_answers(group_slots, group_pages)
     unplaced = 0
     for s in slots:
         code = s.options.index(s.answer) + 1 if s.answer in s.options else None
