@@ -21,6 +21,17 @@ Across runs the dataset accumulates: a later run over other inputs adds their
 documents; a path whose bytes changed gets its ``documents`` row replaced (and
 the old bytes' rows go once no path has them).  Unreadable files have no
 ``doc_id`` (empty string) and are tried again on every run.
+
+Output (see `extractor.dataset` for why it is crash-safe)::
+
+    OUT/<table>/part-<time>-<random>.parquet   read with pq.read_table(OUT / "<table>")
+    OUT/_manifest.sqlite                       docs by sha256: status, parser version, part
+    OUT/.pia-extract.lock                      one run per OUT at a time
+
+``--log-json FILE`` appends one JSON object per input path (`DocEvent`):
+time, source_path, doc_id, action (`ACTIONS`), status, error_kind, warnings,
+n_pages, rows (per table), seconds, worker (pid, or host/pid on a cluster) and
+peak_rss_mb (the worker's peak resident memory so far).
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def cluster_task(job: Job, limits: Limits, faults: Faults) -> Outcome:
         with _sandboxes_lock:
             _sandboxes.append(sandbox)
     outcome = sandbox.run(job)
-    outcome.worker = f"{socket.gethostname()}/{outcome.worker}" if outcome.worker else ""
+    outcome.worker = f"{socket.gethostname()}/{outcome.worker}"
     return outcome
 
 

@@ -137,16 +137,19 @@ def process_job(job: Job, max_memory_mb: int | None = None, faults: Faults = ())
     if fault is not None:
         return _inject_fault(fault, job, max_memory_mb)
     try:
+        return _classify_memory_error(_read_and_extract(job), job, max_memory_mb)
+    except MemoryError:  # a file larger than the limit fails while being read
+        return _memory_failed(job, max_memory_mb)
+
+
+def _read_and_extract(job: Job) -> DocumentResult:
+    try:
         data = Path(job.path).read_bytes()
     except OSError as exc:
         return _failed(job, UNREADABLE, f"the file could not be read: {exc.strerror or exc}")
     if sha256_bytes(data) != job.doc_id:
         return _failed(job, CHANGED, "the file changed while the run was reading it; run again to pick it up")
-    try:
-        result = extract_bytes(data, job.source_path)
-    except MemoryError:
-        return _memory_failed(job, max_memory_mb)
-    return _classify_memory_error(result, job, max_memory_mb)
+    return extract_bytes(data, job.source_path)
 
 
 def _failed(job: Job, kind: str, reason: str) -> DocumentResult:
@@ -313,6 +316,7 @@ class Sandbox:
         self.job: Job | None = None
         self._proc: mp.process.BaseProcess | None = None
         self._conn: Connection | None = None
+        self._pid = ""
         self._served = 0
         self._retire = False
         self._ready = False
@@ -401,19 +405,18 @@ class Sandbox:
             result, seconds, peak = self._conn.recv()
         except (EOFError, OSError):
             return self._lost(crash_reason(self._reap()))
-        pid = str(self._proc.pid)
         if peak is not None:
-            self.peaks[pid] = max(peak, self.peaks.get(pid, 0.0))
+            self.peaks[self._pid] = max(peak, self.peaks.get(self._pid, 0.0))
         self._retire = result.document.error_kind == MEMORY_LIMIT  # the worker exits after that
         job, self.job = self.job, None
-        return Outcome(job, result, seconds, pid, peak)
+        return Outcome(job, result, seconds, self._pid, peak)
 
     def _lost(self, reason: str, kind: str = WORKER_CRASHED) -> Outcome:
         """The job's worker is gone (crashed or killed): a failed row that says why."""
         assert self.job is not None
         job, self.job = self.job, None
         result = failed_result(job.doc_id, job.source_path, job.fmt, kind, reason)
-        return Outcome(job, result, time.monotonic() - self._started, "")
+        return Outcome(job, result, time.monotonic() - self._started, self._pid)
 
     def _reap(self) -> int | None:
         assert self._proc is not None
@@ -439,7 +442,7 @@ class Sandbox:
         proc = ctx.Process(target=worker_main, args=args, name="pia-extract-worker", daemon=True)
         proc.start()
         child_conn.close()
-        self._proc, self._conn = proc, parent_conn
+        self._proc, self._conn, self._pid = proc, parent_conn, str(proc.pid)
         self._served, self._retire, self._ready = 0, False, False
 
 
