@@ -5,6 +5,8 @@ what it cannot settle is left null with a plain-words warning and the document i
 marked `partial`:
 - the cover's typed values (the one date, the one number, the one 〜評価書 title, the 長);
 - `label [ value` and `label value` lines of Ⅰ and Ⅱ, bands validated against the option sets;
+- システムN with the ①システムの名称 printed under it, and its ②システムの機能 block;
+- 提供先N / 移転先N blocks, where a value can only belong to one block (`dump_fields`);
 - Ⅲ/Ⅳ choice answers placed on the form's question outline (`dump_risks`);
 - the annexed 提供先一覧 / 移転先一覧 rebuilt from their blocks (`dump_annex`).
 """
