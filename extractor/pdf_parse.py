@@ -9,6 +9,7 @@ from extractor.normalise import fold
 from extractor.pipeline_errors import InputError
 from extractor.read import read_pdf
 from extractor.spec import choose_spec
+from extractor.summary import is_summary_head, parse_summary_rows
 
 _TITLES = {"全項目評価書": "full", "重点項目評価書": "focused", "基礎項目評価書": "basic", "概要": "summary"}
 
@@ -23,7 +24,13 @@ def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
     for p in empty_pages:
         result.warn(f"page {p} has no text layer")
     rows = document_rows(pages)
-    head = " ".join(label_text(r.cells[0]) for r in rows[:12])
+    head_lines = [label_text(c) for r in rows[:12] for c in r.cells]
+    if is_summary_head("\n".join(head_lines)):
+        row.layout_id = "summary"
+        parse_summary_rows(rows, result)
+        finalise_status(result)
+        return result
+    head = " ".join(head_lines)
     spec = choose_spec(head, head)
     if spec is None:
         raise InputError("unknown_form", "the document is not a recognised 特定個人情報保護評価書 form")
