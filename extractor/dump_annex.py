@@ -15,7 +15,6 @@ from extractor.dump_pages import Line, Page
 from extractor.model import DocumentResult, RecipientRow
 from extractor.normalise import label_key
 from extractor.spec import FormSpec, option_sets
-from extractor.text_walk import repair_options
 
 _HEADER_END = "⑦時期・頻度"
 _BASIS_START = re.compile(
@@ -79,7 +78,7 @@ def _blocks(lines: list[Line]) -> list[list[str]]:
 
 def _read_rows(kind: str, title: str, blocks: list[list[str]], file_no: int, result: DocumentResult) -> None:
     """Rows anchored on their ④ band block and ⑥ method block; what lies between two rows is split by column."""
-    bands = repair_options(option_sets()[0]["PERS"])
+    bands = option_sets()[0]["PERS"]
     methods = option_sets()[1]["PROV_METHODS" if kind == "provision" else "TRANS_METHODS"]
     blocks = _split_glued(blocks, bands + methods)
     prev_end = -1

@@ -17,7 +17,6 @@ from extractor.dump_risks import _line_values
 from extractor.model import DocumentResult, FileRow, RecipientRow, SystemRow
 from extractor.normalise import parse_count, parse_date
 from extractor.spec import FormSpec, option_sets
-from extractor.text_walk import repair_options
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _FILE_NAME = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*ファイル)$")
@@ -82,7 +81,7 @@ def read_value(pages: list[Page], fld: FieldDef) -> str | bool | None:
         texts = {(rest + "".join(below)) if rest else "".join(below) for rest, below in hits if len(hits) == 1}
         return texts.pop() or None if texts else None
     set_name = fld.kind.split(":", 1)[1]
-    options = repair_options(option_sets()[0][set_name])
+    options = option_sets()[0][set_name]
     own = {v for rest, _ in hits for v in _line_values(rest, set(options))}
     if len(own) == 1:
         return own.pop()
@@ -275,7 +274,7 @@ def read_body_recipients(region: list[Page], file_no: int, result: DocumentResul
                 heads[kind].setdefault(int(m.group(2)), m.group(3).strip())
     records = {kind: [_recipient_row(result.document.doc_id, file_no, kind, no, name) for no, name in sorted(h.items())]
                for kind, h in heads.items()}
-    bands = repair_options(option_sets()[0]["PERS"])
+    bands = option_sets()[0]["PERS"]
     printed = {kind for kind, label, _, _ in RECIPIENT_FIELDS if kind and any(
         v for b in label_blocks(region, label) if (v := _block_value(b, "text", bands)))}
     for kind, label, column, value_kind in RECIPIENT_FIELDS:

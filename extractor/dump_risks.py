@@ -21,7 +21,6 @@ from pathlib import Path
 from extractor.dump_pages import _BRACKETS, _LEGEND_NO, Line, Page
 from extractor.model import DocumentResult, RiskRow
 from extractor.spec import FormSpec, option_sets
-from extractor.text_walk import repair_options
 
 OUTLINE = Path(__file__).resolve().parent.parent / "layouts" / "risk_outline.json"
 _CIRCLED = re.compile(r"^[①-⑳]")
@@ -71,7 +70,7 @@ def outline_slots(spec: FormSpec, n_files: int) -> list[Slot]:
                 for risk in section["risks"]:
                     for label, option_set in risk["questions"]:
                         slots.append(Slot(file_no, part, section["no"], section["title"], risk["no"], risk["title"],
-                                          _key(label), repair_options(choices[option_set])))
+                                          _key(label), choices[option_set]))
     return slots
 
 

@@ -21,7 +21,6 @@ from extractor.model import DocumentResult, EntrustmentRow, FileRow, RecipientRo
 from extractor.normalise import clean_line, fold, join_lines, label_key, parse_date
 from extractor.spec import option_sets
 from extractor.summary_tables import COLUMN_NAMES, TableHead, header_columns, text_units
-from extractor.text_walk import repair_options
 
 _TITLE_END = re.compile(r"概要(について)?\s*$")
 _PART_WORDS = (("基本情報", "I"), ("特定個人情報ファイルの概要", "II"), ("その他のリスク対策", "IV"),
@@ -408,7 +407,7 @@ class SummaryReader:
         if kind == "date":
             setattr(record, column, parse_date(value))
         elif kind.startswith("band:"):
-            band = find_option(value, repair_options(option_sets()[0][kind[5:]]))
+            band = find_option(value, option_sets()[0][kind[5:]])
             if band is not None:
                 setattr(record, column, band)
         elif kind == "items":

@@ -281,21 +281,9 @@ _LEGEND_MARK = re.compile(r"[<＜〈]\s*選\s*択\s*肢")
 _LEGEND_LINE = re.compile(r"^\s*(?:[<＜〈]\s*選\s*択\s*肢|\d{1,2}\s*[)）])")
 
 
-def repair_options(options: tuple[str, ...]) -> tuple[str, ...]:
-    """Rejoin options a YAML flow list split at a thousands comma (`1,000人以上` read as `1`, `000人以上`)."""
-    out: list[str] = []
-    for opt in options:
-        if out and re.match(r"^\d{3}", opt) and out[-1][-1:].isdigit():
-            out[-1] = f"{out[-1]},{opt}"
-        else:
-            out.append(opt)
-    return tuple(out)
-
-
 def resolve_strictly(answer: str | None, legend: list[tuple[int, str]], options: tuple[str, ...]
                      ) -> tuple[str | None, int | None]:
     """(option, number) for a printed answer found in the legend, else in the form's option set; else (None, None)."""
-    options = repair_options(options)
     for candidates in ([legend, []] if legend else [[]]):
         option, code, found = resolve_answer(answer, candidates, options)
         if found and option is not None:

@@ -48,3 +48,10 @@ def test_form_detection_by_title_and_stamp() -> None:
     assert full is not None and full.form_type == "full"
     assert focused is not None and focused.form_type == "focused"
     assert choose_spec("請求書", "") is None
+
+
+def test_option_lists_keep_thousands_commas() -> None:
+    choices, _ = option_sets()
+    sizes = {"POP5": 5, "PERS": 5, "STAFF": 6, "PERIOD": 10, "TH4": 4, "TH3": 3, "ENOUGH": 3}
+    assert {k: len(choices[k]) for k in sizes} == sizes
+    assert "100万人以上1,000万人未満" in choices["PERS"]

@@ -14,7 +14,6 @@ from extractor.pipeline import extract_bytes
 from extractor.summary import find_items, find_option, is_summary_head, parse_summary_rows
 from extractor.summary_tables import DumpTable, split_header_line
 from extractor.text_tables import TextRow, to_layout_rows
-from extractor.text_walk import repair_options
 from extractor.write import write_tables
 from tests.conftest import SCORER, SHARED
 
@@ -109,10 +108,6 @@ def test_detects_summary_titles() -> None:
     assert is_summary_head("相模原市 住民基本台帳事務 全項目評価書の概要について")
     assert is_summary_head("…に関する事務の\n「特定個人情報保護評価書（全項目評価書）（案）」の概要")
     assert not is_summary_head("特定個人情報保護評価書（全項目評価書）\nⅡ 特定個人情報ファイルの概要")
-
-
-def test_options_split_at_thousands_are_repaired() -> None:
-    assert repair_options(("500人以上1", "000人未満", "1", "000人以上")) == ("500人以上1,000人未満", "1,000人以上")
 
 
 def test_bands_and_items_are_validated_against_the_form() -> None:
