@@ -9,7 +9,10 @@ and with 2 workers, then once more with 2 workers over the finished output
 - documents/s and pages/s of each run, and the 2-worker / 1-worker speed ratio;
 - peak resident memory of each worker (as reported by the workers, from
   --log-json) and of the parent process (polled);
-- failures by kind.
+- failures by kind;
+- CPU seconds of the run's process tree per wall second (about the number of
+  workers when nothing else competes for the cores) and the load average before
+  the run, to tell scaling limits from a busy machine.
 
     python bench/bench_batch.py [--docs 2000] [--timeout 20] [--keep DIR]
 
@@ -22,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -104,6 +108,8 @@ class RssPoller(threading.Thread):
 def run_cli(archive: Path, out: Path, workers: int, timeout: float, log: Path) -> dict[str, object]:
     cmd = [sys.executable, "-m", "extractor.cli", "run", str(archive), "--out", str(out), "--workers",
            str(workers), "--timeout", str(timeout), "--quiet", "--log-json", str(log)]
+    load_before = os.getloadavg()[0]
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     poller = RssPoller(proc.pid)
@@ -113,7 +119,17 @@ def run_cli(archive: Path, out: Path, workers: int, timeout: float, log: Path) -
     parent_peak = poller.stop()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"pia-extract failed ({proc.returncode}): {stderr}")
-    return summarise_log(log, seconds, workers, parent_peak)
+    cpu = _children_cpu() - cpu_before
+    return {**summarise_log(log, seconds, workers, parent_peak),
+            # CPU of the run's whole process tree / wall time: about `workers` when nothing else competes
+            "cpu_seconds": round(cpu, 1), "cpu_per_wall": round(cpu / seconds, 2),
+            "load_average_before": round(load_before, 2)}
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of all finished child processes (and their waited-for children)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def summarise_log(log: Path, seconds: float, workers: int, parent_peak_mb: float) -> dict[str, object]:
@@ -179,9 +195,9 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"bench_batch-{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
-    print(f"{'run':<18}{'docs/s':>8}{'pages/s':>9}{'worker peak MB':>16}{'parent peak MB':>16}")
+    print(f"{'run':<18}{'docs/s':>8}{'pages/s':>9}{'cpu/wall':>9}{'worker peak MB':>16}{'parent peak MB':>16}")
     for name, r in runs.items():
-        print(f"{name:<18}{r['docs_per_s']:>8}{r['pages_per_s']:>9}"
+        print(f"{name:<18}{r['docs_per_s']:>8}{r['pages_per_s']:>9}{r['cpu_per_wall']:>9}"
               f"{r['worker_peak_rss_mb']['max'] or '-':>16}{r['parent_peak_rss_mb']:>16}")
     print(f"2-worker / 1-worker: {result['speedup_2_over_1']}x   -> {path}")
 

@@ -40,6 +40,7 @@ import contextlib
 import dataclasses
 import fcntl
 import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -265,8 +266,6 @@ class JsonLogObserver(NullObserver):
         self._fh = fh
 
     def document(self, event: DocEvent) -> None:
-        import json
-
         record = {"time": round(time.time(), 3), **dataclasses.asdict(event)}
         self._fh.write(json.dumps(record, ensure_ascii=False) + "\n")
         self._fh.flush()

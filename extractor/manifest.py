@@ -141,6 +141,8 @@ class Manifest:
                 db.execute(f"UPDATE paths SET part_id=? WHERE part_id IN ({marks})", (new, *old))
                 db.execute("UPDATE parts SET n_docs=(SELECT count(*) FROM paths WHERE part_id=?) WHERE part_id=?",
                            (new, new))
+            else:  # documents without rows in any table but `documents` (failed ones) now live nowhere
+                db.execute(f"UPDATE docs SET part_id='' WHERE part_id IN ({marks})", old)
             db.execute(f"DELETE FROM parts WHERE part_id IN ({marks})", old)
 
     def forget_parts(self, part_ids: list[str]) -> int:
