@@ -35,6 +35,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -65,7 +66,7 @@ def build_archive(folder: Path, n_docs: int) -> dict[str, int]:
     """`n_docs` byte-distinct documents in nested folders, about 1% of them hostile."""
     folder.mkdir(parents=True, exist_ok=True)
     bad_dir = folder / "bad"
-    kinds = Counter()
+    kinds: Counter[str] = Counter()
     kinds.update(make_bad_inputs(bad_dir).keys())  # one of each hostile kind ...
     cheap = [k for k in BAD_INPUTS if k not in ("bomb", "many_pages")]
     for i in range(max(0, n_docs // 100 - len(BAD_INPUTS))):  # ... and byte-distinct copies of the cheap ones
@@ -105,7 +106,7 @@ class RssPoller(threading.Thread):
         return round(self.peak_mb, 1)
 
 
-def run_cli(archive: Path, out: Path, workers: int, timeout: float, log: Path) -> dict[str, object]:
+def run_cli(archive: Path, out: Path, workers: int, timeout: float, log: Path) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "extractor.cli", "run", str(archive), "--out", str(out), "--workers",
            str(workers), "--timeout", str(timeout), "--quiet", "--log-json", str(log)]
     load_before = os.getloadavg()[0]
@@ -132,7 +133,7 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def summarise_log(log: Path, seconds: float, workers: int, parent_peak_mb: float) -> dict[str, object]:
+def summarise_log(log: Path, seconds: float, workers: int, parent_peak_mb: float) -> dict[str, Any]:
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     parsed = [r for r in lines if r["action"] == "parsed"]
     peaks: dict[str, float] = {}
@@ -170,7 +171,7 @@ def main() -> None:
         archive = build_archive(scratch / "archive", args.docs)
         build_s = round(time.perf_counter() - t0, 1)
         print(f"archive: {archive} built in {build_s} s", file=sys.stderr)
-        runs = {}
+        runs: dict[str, dict[str, Any]] = {}
         for workers in (1, 2):
             out = scratch / f"out-{workers}"
             shutil.rmtree(out, ignore_errors=True)

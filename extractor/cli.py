@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -157,9 +156,5 @@ def compact(
         console.print(f"{out}: {before} parts -> {after} parts; rows: {counts}", highlight=False)
 
 
-def main() -> None:  # pragma: no cover - console entry for `python -m extractor.cli`
+if __name__ == "__main__":  # pragma: no cover - `python -m extractor.cli`
     app()
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -52,7 +52,7 @@ def text_pdf(path: Path, pages: int = 1) -> Path:
 def encrypted_pdf(path: Path) -> Path:
     doc = pymupdf.open("pdf", text_pdf_bytes())
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="x", owner_pw="y")
+    doc.save(path, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="x", owner_pw="y")  # type: ignore[attr-defined]
     doc.close()
     return path
 

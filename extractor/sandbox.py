@@ -327,7 +327,8 @@ class Sandbox:
     def deadline(self) -> float:
         return self._started + self.limits.timeout_s
 
-    def handles(self) -> list[object]:
+    def handles(self) -> list[Connection | int]:
+        """What to wait on: the result pipe and the process sentinel (ready when it exits)."""
         assert self._proc is not None and self._conn is not None
         return [self._conn, self._proc.sentinel]
 
