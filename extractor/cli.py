@@ -156,5 +156,26 @@ def compact(
         console.print(f"{out}: {before} parts -> {after} parts; rows: {counts}", highlight=False)
 
 
+@app.command()
+def debug(
+    pdf: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="A PDF to look at.")],
+    page: Annotated[int, typer.Option("--page", "-p", min=1, help="Page number (1-based).")] = 1,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="PNG to write (default: <pdf>.p<N>.png).")] = None,
+    dpi: Annotated[int, typer.Option(min=30, max=400, help="Resolution of the PNG.")] = 110,
+) -> None:
+    """Draw what the layout stage saw on a page (cells, legend boxes, free lines, row numbers) as a PNG."""
+    from extractor.debug import debug_page
+
+    console = Console(stderr=True)
+    target = out or pdf.with_name(f"{pdf.stem}.p{page}.png")
+    try:
+        debug_page(pdf, page, target, dpi)
+    except ValueError as exc:
+        _fail(console, str(exc), 2)
+    except Exception as exc:  # an unreadable PDF: say so in one line
+        _fail(console, f"cannot draw {pdf}: {exc}", 1)
+    console.print(f"wrote {target}", highlight=False)
+
+
 if __name__ == "__main__":  # pragma: no cover - `python -m extractor.cli`
     app()

@@ -22,3 +22,16 @@ def test_debug_page_writes_png(tmp_path: Path) -> None:
 def test_debug_page_out_of_range(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="out of range"):
         debug_page(SAMPLE, 999, tmp_path / "x.png")
+
+
+def test_debug_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from extractor.cli import app
+
+    out = tmp_path / "p2.png"
+    result = CliRunner().invoke(app, ["debug", str(SAMPLE), "--page", "2", "--out", str(out), "--dpi", "40"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:4] == b"\x89PNG"
+    bad = CliRunner().invoke(app, ["debug", str(SAMPLE), "--page", "999", "--out", str(out)])
+    assert bad.exit_code == 2
