@@ -3,10 +3,33 @@
 Public API:
     extract_document(path) -> DocumentResult   (never raises for bad input)
     results_to_tables(results) -> dict[str, pyarrow.Table]
+
+Names are imported lazily, so a worker process that only parses never loads pyarrow.
 """
 
-from extractor.model import DocumentResult, Status
-from extractor.pipeline import PARSER_VERSION, extract_document
-from extractor.tables import results_to_tables
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from extractor.model import DocumentResult, Status
+    from extractor.pipeline import PARSER_VERSION, extract_document
+    from extractor.tables import results_to_tables
 
 __all__ = ["PARSER_VERSION", "DocumentResult", "Status", "extract_document", "results_to_tables"]
+
+_HOME = {
+    "PARSER_VERSION": "extractor.pipeline",
+    "extract_document": "extractor.pipeline",
+    "DocumentResult": "extractor.model",
+    "Status": "extractor.model",
+    "results_to_tables": "extractor.tables",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        import importlib
+
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module 'extractor' has no attribute {name!r}")

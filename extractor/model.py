@@ -10,6 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+LOSS_PHRASES = ("could not be read", "not found", "left empty", "is missing", "not placed")
+
+
+def is_loss(warning: str) -> bool:
+    """Does this warning say that a value the document holds was not extracted?"""
+    return any(s in warning for s in LOSS_PHRASES)
+
 
 class Status(str, Enum):
     OK = "ok"
@@ -146,6 +153,19 @@ class DocumentResult:
 
     def warn(self, message: str) -> None:
         self.document.warnings.append(message)
+
+    def settle_status(self) -> None:
+        """`partial` when nothing was found or a value could not be placed; `ok` otherwise."""
+        doc = self.document
+        if doc.status == Status.FAILED.value:
+            return
+        if not self.files and not self.systems:
+            doc.status = Status.PARTIAL.value
+            self.warn("no 特定個人情報ファイル and no システム sections were found")
+        elif any(is_loss(w) for w in doc.warnings):
+            doc.status = Status.PARTIAL.value
+        else:
+            doc.status = Status.OK.value
 
     def row_counts(self) -> dict[str, int]:
         return {

@@ -76,6 +76,19 @@ def label_key(text: str) -> str:
     return s.replace("（", "(").replace("）", ")")
 
 
+def label_prefix_end(text: str, key: str) -> int | None:
+    """Index just past the label `key` when `text` starts with it (compared as label keys), else None."""
+    consumed = ""
+    for k, ch in enumerate(text):
+        consumed += ch
+        got = label_key(consumed)
+        if got == key:
+            return k + 1
+        if got and not key.startswith(got):
+            return None
+    return None
+
+
 def strip_item_number(text: str) -> str:
     """`①物理的対策` -> `物理的対策`; `２．基本情報` -> `基本情報`."""
     s = clean_line(text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractor.layout import Row, document_rows
 from extractor.match import Walker, label_text
-from extractor.model import DocumentResult, DocumentRow, Status
+from extractor.model import DocumentResult, DocumentRow
 from extractor.normalise import fold
 from extractor.pipeline_errors import InputError
 from extractor.read import read_pdf
@@ -28,7 +28,7 @@ def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
     if is_summary_head("\n".join(head_lines)):
         row.layout_id = "summary"
         parse_summary_rows(rows, result)
-        finalise_status(result)
+        result.settle_status()
         return result
     head = " ".join(head_lines)
     spec = choose_spec(head, head)
@@ -37,23 +37,8 @@ def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
     row.form_type = spec.form_type
     row.layout_id = spec.id
     Walker(spec, result).walk(rows)
-    finalise_status(result)
+    result.settle_status()
     return result
-
-
-def finalise_status(result: DocumentResult) -> None:
-    doc = result.document
-    if doc.status == Status.FAILED.value:
-        return
-    if not result.files and not result.systems:
-        doc.status = Status.PARTIAL.value
-        result.warn("no 特定個人情報ファイル and no システム sections were found")
-    elif result.document.warnings:
-        doc.status = Status.PARTIAL.value if _has_unknowns(result) else Status.OK.value
-
-
-def _has_unknowns(result: DocumentResult) -> bool:
-    return any("could not be read" in w or "not found" in w for w in result.document.warnings)
 
 
 __all__ = ["Row", "fold", "parse_pdf"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from extractor.layout import Row
 from extractor.model import DocumentResult, EntrustmentRow, FileRow, RecipientRow, SystemRow
-from extractor.normalise import clean_line, fold, join_lines, label_key, parse_date
+from extractor.normalise import clean_line, fold, join_lines, label_key, label_prefix_end, parse_date
 from extractor.spec import option_sets
 from extractor.summary_tables import COLUMN_NAMES, TableHead, header_columns, text_units
 
@@ -460,18 +460,11 @@ def _ends_title(text: str) -> bool:
 
 def _after_label(body: str, key: str) -> str | None:
     """The text after `key` when `body` starts with that label (compared as label keys), else None."""
-    consumed = ""
-    for k, ch in enumerate(body):
-        consumed += ch
-        got = label_key(consumed)
-        if got == key:
-            rest = body[k + 1 :]
-            if rest and not re.match(r"[\s:：(（]", rest):
-                return None
-            return rest.strip()
-        if got and not key.startswith(got):
-            return None
-    return None
+    end = label_prefix_end(body, key)
+    if end is None:
+        return None
+    rest = body[end:]
+    return None if rest and not re.match(r"[\s:：(（]", rest) else rest.strip()
 
 
 def _int_of(values: list[str] | None) -> int | None:

@@ -89,7 +89,7 @@ def parse_text(data: bytes, doc_id: str, source_path: str, fmt: str) -> Document
     row.form_type, row.form_version = form_type, version
     if form_type == "summary":
         parse_summary_text(text, fmt, result)
-        finish_status(result)
+        result.settle_status()
         return result
     spec = spec_for(form_type, version)
     if spec is None:
@@ -106,23 +106,7 @@ def parse_text(data: bytes, doc_id: str, source_path: str, fmt: str) -> Document
         from extractor.dump_parse import parse_dump
 
         parse_dump(text, spec, result)
-    finish_status(result)
+    result.settle_status()
     return result
 
 
-def finish_status(result: DocumentResult) -> None:
-    """`partial` when nothing was found or some value could not be placed; `ok` otherwise."""
-    doc = result.document
-    if doc.status == Status.FAILED.value:
-        return
-    if not result.files and not result.systems:
-        doc.status = Status.PARTIAL.value
-        result.warn("no 特定個人情報ファイル and no システム sections were found")
-    elif any(_is_loss(w) for w in doc.warnings):
-        doc.status = Status.PARTIAL.value
-    else:
-        doc.status = Status.OK.value
-
-
-def _is_loss(warning: str) -> bool:
-    return any(s in warning for s in ("could not be read", "not found", "left empty", "is missing", "not placed"))

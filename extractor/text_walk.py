@@ -18,7 +18,7 @@ from extractor.choices import parse_choice, resolve_answer
 from extractor.layout import Cell, Row
 from extractor.match import Walker, cell_text, label_text
 from extractor.model import DocumentResult, RiskRow
-from extractor.normalise import clean_line, fold, label_key, parse_count, strip_item_number
+from extractor.normalise import clean_line, fold, label_key, label_prefix_end, parse_count, strip_item_number
 from extractor.spec import Field, FormSpec, Part
 from extractor.text_tables import CHAR_WIDTH, layout_lines, make_line
 
@@ -332,15 +332,8 @@ def orphan_other_text(cells: list[Cell], options: tuple[str, ...]) -> str | None
 
 def _label_end(text: str, key: str) -> int | None:
     """Where the label `key` ends at the start of `text` (compared as label keys); None if it does not."""
-    consumed = ""
-    for k, ch in enumerate(text):
-        consumed += ch
-        got = label_key(consumed)
-        if got == key:
-            rest = text[k + 1 :]
-            return k + 1 if not rest or _LABEL_END.match(rest) else None
-        if len(got) > len(key) or not key.startswith(got):
-            if got and not key.startswith(got):
-                return None
-    return None
-
+    end = label_prefix_end(text, key)
+    if end is None:
+        return None
+    rest = text[end:]
+    return end if not rest or _LABEL_END.match(rest) else None
