@@ -42,10 +42,10 @@ from extractor.normalise import (
 from extractor.spec import Field, FormSpec, Part
 
 _ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
-_PART_HEAD = re.compile(r"^\s*(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ|Ⅶ|VII|VI|IV|V|III|II|I)(?![A-Za-z])\s*(.*)$")
-_ANNEX_HEAD = re.compile(r"^\s*[［\[(（【]?\s*(別添|別紙)\s*(\d+)?")
+PART_HEAD = re.compile(r"^\s*(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ|Ⅶ|VII|VI|IV|V|III|II|I)(?![A-Za-z])\s*(.*)$")
+ANNEX_HEAD = re.compile(r"^\s*[［\[(（【]?\s*(別添|別紙)\s*(\d+)?")
 _BLOCK_NO = re.compile(r"^\s*(\d{1,3})?\s*[:：]?\s*(.*)$", re.S)
-_STAMP = re.compile(r"[\[［]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月\s*様式\s*\d)\s*[\]］]")
+STAMP = re.compile(r"[\[［]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月\s*様式\s*\d)\s*[\]］]")
 _SECTION_TAIL = re.compile(r"\s*(?:[\[［].*|[☐□☑■].*)$")
 
 
@@ -127,7 +127,7 @@ class Walker:
 
     def free_line(self, text: str, row: Row) -> None:
         folded = fold(text)
-        stamp = _STAMP.search(folded)
+        stamp = STAMP.search(folded)
         if stamp and not self.result.document.form_version:
             self.result.document.form_version = re.sub(r"\s+", "", stamp.group(1)).replace("月様式", "月 様式")
             return
@@ -135,7 +135,7 @@ class Walker:
         if part is not None:
             self.enter_part(part)
             return
-        annex = _ANNEX_HEAD.match(folded)
+        annex = ANNEX_HEAD.match(folded)
         if annex:
             self.enter_annex(folded, annex.group(2))
             return
@@ -152,14 +152,14 @@ class Walker:
         if len(filled) != 1 or len(filled[0].lines) > 2:
             return False
         folded = fold(label_text(filled[0]))
-        if self.part_heading(folded) is None and not _ANNEX_HEAD.match(folded) and not _STAMP.search(folded):
+        if self.part_heading(folded) is None and not ANNEX_HEAD.match(folded) and not STAMP.search(folded):
             if not (self.ctx.in_annex and any(label_key(t) == label_key(folded) for _, t, _ in self.spec.annex.titles)):
                 return False
         self.free_line(folded, row)
         return True
 
     def part_heading(self, text: str) -> Part | None:
-        m = _PART_HEAD.match(text)
+        m = PART_HEAD.match(text)
         if not m:
             return None
         key = _ROMAN.get(m.group(1), m.group(1))

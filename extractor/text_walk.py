@@ -16,15 +16,12 @@ import re
 
 from extractor.choices import parse_choice, resolve_answer
 from extractor.layout import Cell, Row
-from extractor.match import Walker, cell_text, label_text
+from extractor.match import ANNEX_HEAD, STAMP, Walker, cell_text, label_text
 from extractor.model import DocumentResult, RiskRow
 from extractor.normalise import clean_line, fold, label_key, label_prefix_end, parse_count, strip_item_number
 from extractor.spec import Field, FormSpec, Part
 from extractor.text_tables import CHAR_WIDTH, layout_lines, make_line
 
-_PART_HEAD = re.compile(r"^\s*(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ|Ⅶ|VII|VI|IV|V|III|II|I)(?![A-Za-z])\s*(.*)$")
-_ANNEX_HEAD = re.compile(r"^\s*[［\[(（【]?\s*(別添|別紙)\s*(\d+)?")
-_STAMP = re.compile(r"[\[［]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月\s*様式\s*\d)\s*[\]］]")
 _SECTION_HEAD = re.compile(r"^\s*\d{1,2}\s*[.．]\s*\S")
 _RISK_HEAD = re.compile(r"^\s*リスク\s*\d{0,3}\s*[:：]")
 _CLOSING = re.compile(r"^(.+?)(?:における|に伴う)その他のリスク及びそのリスクに対する措置")
@@ -118,16 +115,16 @@ class TextWalker(Walker):
             return True
         if self.in_toc:
             folded = fold(text)
-            if text and (self.part_heading(folded) or _ANNEX_HEAD.match(folded)):
+            if text and (self.part_heading(folded) or ANNEX_HEAD.match(folded)):
                 return True
             self.in_toc = False
         return False
 
     def is_heading(self, text: str) -> bool:
         folded = fold(text)
-        if self.part_heading(folded) is not None or _STAMP.search(folded):
+        if self.part_heading(folded) is not None or STAMP.search(folded):
             return True
-        if _ANNEX_HEAD.match(folded) and not _SECTION_HEAD.match(folded):
+        if ANNEX_HEAD.match(folded) and not _SECTION_HEAD.match(folded):
             return True
         return self.ctx.in_annex and any(label_key(t) in label_key(folded) for _, t, _ in self.spec.annex.titles)
 
