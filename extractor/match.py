@@ -170,17 +170,14 @@ class Walker:
         return None
 
     def enter_part(self, part: Part) -> None:
-        self.close_records()
+        self.close_block()
         self.parts_seen.add(part.key)
-        self.ctx = Context(part=part, file=self.ctx.file if part.key != "II" else None)
+        # each Ⅱ heading starts a new file; later parts keep the last file for per-file rows
+        self.ctx = Context(part=part, file=None if part.key == "II" else self.ctx.file)
         self.annex = AnnexState()
-        if part.key == "II":
-            self.ctx.file = None
-        if part.key == "III" or part.risks:
-            self.ctx.risk_file_no = None
 
     def enter_annex(self, heading: str, number: str | None) -> None:
-        self.close_records()
+        self.close_block()
         self.ctx = Context(in_annex=True)
         self.annex = AnnexState(heading=heading, number=number)
 
@@ -220,10 +217,9 @@ class Walker:
     # ------------------------------------------------------------ body
 
     def body_row(self, row: Row) -> None:
-        filled = [c for c in row.cells if not c.is_empty()]
-        if not filled:
+        if all(c.is_empty() for c in row.cells):
             return
-        if len(row.cells) == 1 or (len(filled) == 1 and filled[0] is row.cells[0] and self.spans(row)):
+        if len(row.cells) == 1:
             self.single_cell(row.cells[0])
             return
         self.update_group(row)
@@ -235,9 +231,6 @@ class Walker:
         if self.block_heading(label, cell_text(value_cells[0])):
             return
         self.label_value(label, value_cells)
-
-    def spans(self, row: Row) -> bool:
-        return len(row.cells) == 1
 
     def update_group(self, row: Row) -> None:
         if len(row.cells) >= 3 and not row.cells[0].is_empty():
@@ -296,11 +289,12 @@ class Walker:
 
     def block_heading(self, label: str, value: str, cell: Cell | None = None) -> bool:
         part = self.ctx.part
-        key = label_key(label)
+        key, folded = label_key(label), fold(label)
         for blk in self.spec.blocks:
             if not part or blk.part != part.key or not key.startswith(label_key(blk.heading)):
                 continue
-            rest = fold(label)[fold(label).find(blk.heading[-1]) + 1 :] if blk.heading[-1] in fold(label) else ""
+            at = folded.find(blk.heading[-1])
+            rest = folded[at + 1 :] if at >= 0 else ""
             if "～" in rest or "~" in rest:  # a group header like 委託事項2～5
                 return True
             m = _BLOCK_NO.match(rest)
@@ -359,9 +353,6 @@ class Walker:
             self.result.recipients.append(c.recipient)
         c.system = c.entrustment = c.recipient = None
         c.block = None
-
-    def close_records(self) -> None:
-        self.close_block()
 
     # ------------------------------------------------------------ fields
 
@@ -565,7 +556,7 @@ class Walker:
     # ------------------------------------------------------------ end
 
     def finish(self) -> None:
-        self.close_records()
+        self.close_block()
         self.check_counts()
         for part in self.spec.parts:
             if part.key not in self.parts_seen:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from extractor.layout import Row, document_rows
+from extractor.layout import document_rows
 from extractor.match import Walker, label_text
 from extractor.model import DocumentResult, DocumentRow
-from extractor.normalise import fold
 from extractor.pipeline_errors import InputError
 from extractor.read import read_pdf
 from extractor.spec import choose_spec
 from extractor.summary import is_summary_head, parse_summary_rows
-
-_TITLES = {"全項目評価書": "full", "重点項目評価書": "focused", "基礎項目評価書": "basic", "概要": "summary"}
 
 
 def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
@@ -39,6 +36,3 @@ def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
     Walker(spec, result).walk(rows)
     result.settle_status()
     return result
-
-
-__all__ = ["Row", "fold", "parse_pdf"]
