@@ -1,8 +1,8 @@
 """Benchmark of `pia-extract run` on a generated archive (not run in CI).
 
 Builds an archive of >= 2,000 documents: byte-distinct variants of a few real-looking
-PDFs (samples/*.pdf, else PDFs rendered by extractor.synth, else small text PDFs)
-plus every hostile input kind of `extractor.hostile`; runs the real CLI with 1
+PDFs (samples/*.pdf, else PDFs rendered by pia_fixtures.synth, else small text PDFs)
+plus every hostile input kind of `pia_fixtures.hostile`; runs the real CLI with 1
 and with 2 workers, then once more with 2 workers over the finished output
 (everything skipped: the cost of a resume), and reports
 
@@ -40,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractor.hostile import BAD_INPUTS, make_bad_inputs, text_pdf_bytes, vary  # noqa: E402
+from pia_fixtures.hostile import BAD_INPUTS, make_bad_inputs, text_pdf_bytes, vary  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -51,7 +51,7 @@ def base_pdfs(scratch: Path) -> list[bytes]:
     if samples:
         return [p.read_bytes() for p in samples]
     try:
-        from extractor.synth import random_assessment, render_pdf
+        from pia_fixtures.synth import random_assessment, render_pdf
     except ImportError:
         return [text_pdf_bytes(pages=n) for n in (1, 3, 8)]
     out = []

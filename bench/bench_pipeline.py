@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extractor import extract_document, results_to_tables  # noqa: E402
-from extractor.synth import RenderStyle, random_assessment, render_pdf  # noqa: E402
-from extractor.write import write_tables  # noqa: E402
+from extractor.tables.write import write_tables  # noqa: E402
+from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf  # noqa: E402
 
 STYLES = [RenderStyle(), RenderStyle(checkbox="☑/☐", legend="below", fullwidth_digits=False)]
 

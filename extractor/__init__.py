@@ -12,18 +12,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from extractor.model import DocumentResult, Status
-    from extractor.pipeline import PARSER_VERSION, extract_document
-    from extractor.tables import results_to_tables
+    from extractor.model import PARSER_VERSION, DocumentResult, Status
+    from extractor.pipeline import extract_document
+    from extractor.tables.schema import results_to_tables
 
 __all__ = ["PARSER_VERSION", "DocumentResult", "Status", "extract_document", "results_to_tables"]
 
 _HOME = {
-    "PARSER_VERSION": "extractor.pipeline",
+    "PARSER_VERSION": "extractor.model",
     "extract_document": "extractor.pipeline",
     "DocumentResult": "extractor.model",
     "Status": "extractor.model",
-    "results_to_tables": "extractor.tables",
+    "results_to_tables": "extractor.tables.schema",
 }
 
 

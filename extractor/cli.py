@@ -22,9 +22,9 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
-from extractor.batch import JsonLogObserver, NullObserver, Observer, Observers, RunError, RunOptions, run_batch
-from extractor.manifest import ManifestError
-from extractor.sandbox import FaultSpecError, Limits, WorkerStartError
+from extractor.batch.manifest import ManifestError
+from extractor.batch.runner import JsonLogObserver, NullObserver, Observer, Observers, RunError, RunOptions, run_batch
+from extractor.batch.sandbox import FaultSpecError, Limits, WorkerStartError
 
 EXIT_RUN_ERROR = 3
 EXIT_INTERRUPTED = 130
@@ -59,7 +59,7 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 @contextlib.contextmanager
 def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator[tuple[Observer, bool]]:
     """The progress bar (unless quiet) and the JSON log (if asked), for the duration of a run."""
-    from extractor.report import ProgressBar
+    from extractor.batch.report import ProgressBar
 
     with contextlib.ExitStack() as stack:
         chosen: list[Observer] = []
@@ -130,7 +130,7 @@ def run(
     except (RunError, ManifestError, FaultSpecError, WorkerStartError) as exc:
         _fail(console, str(exc), EXIT_RUN_ERROR)
     if show:
-        from extractor.report import print_summary
+        from extractor.batch.report import print_summary
 
         print_summary(console, summary, out)
     raise typer.Exit(summary.exit_code)
@@ -144,7 +144,7 @@ def compact(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on success.")] = False,
 ) -> None:
     """Merge the small part files of an output dataset and drop rows superseded by later runs."""
-    from extractor.batch import compact_output
+    from extractor.batch.runner import compact_output
 
     console = Console(stderr=True)
     try:
@@ -164,7 +164,7 @@ def debug(
     dpi: Annotated[int, typer.Option(min=30, max=400, help="Resolution of the PNG.")] = 110,
 ) -> None:
     """Draw what the layout stage saw on a page (cells, legend boxes, free lines, row numbers) as a PNG."""
-    from extractor.debug import debug_page
+    from extractor.layout.debug import debug_page
 
     console = Console(stderr=True)
     target = out or pdf.with_name(f"{pdf.stem}.p{page}.png")

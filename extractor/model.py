@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+PARSER_VERSION = "0.1.0"
 LOSS_PHRASES = ("could not be read", "not found", "left empty", "is missing", "not placed")
 
 
@@ -175,3 +176,16 @@ class DocumentResult:
             "recipients": len(self.recipients),
             "risk_ratings": len(self.risk_ratings),
         }
+
+
+def failed_result(doc_id: str, source_path: str, fmt: str, kind: str, reason: str) -> DocumentResult:
+    row = DocumentRow(
+        doc_id=doc_id,
+        source_path=source_path,
+        source_format=fmt,
+        status=Status.FAILED.value,
+        warnings=[reason],
+        parser_version=PARSER_VERSION,
+        error_kind=kind,
+    )
+    return DocumentResult(document=row)

@@ -9,76 +9,46 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from extractor.model import DocumentResult, DocumentRow, Status
-from extractor.pipeline_errors import InputError
-
-PARSER_VERSION = "0.1.0"
+from extractor.errors import InputError
+from extractor.forms.match import Walker, label_text
+from extractor.forms.spec import choose_spec
+from extractor.layout import document_rows
+from extractor.model import PARSER_VERSION, DocumentResult, DocumentRow, failed_result
+from extractor.read.pdf import read_pdf
+from extractor.read.sniff import sniff_format
+from extractor.text.parse import parse_text
+from extractor.text.summary import is_summary_head, parse_summary_rows
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _decode_sample(sample: bytes) -> str | None:
-    """UTF-8 (a multi-byte character cut at the sample's end is dropped), else Shift_JIS; None if neither."""
-    try:
-        return sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and exc.reason.startswith("unexpected end"):
-            return sample[: exc.start].decode("utf-8", errors="strict")
-    try:
-        return sample.decode("cp932")
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 1:
-            return sample[: exc.start].decode("cp932")
-    return None
-
-
-def sniff_format(data: bytes, suffix: str) -> str:
-    """Decide the input format from content first, suffix second.
-
-    HTML is a document that starts with markup (or declares `<html>`); Markdown is text whose
-    tables are tab-separated or `| a | b |` rows (cells may hold HTML); anything else is text.
-    """
-    head = data[:1024].lstrip()
-    if head.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
-        return "pdf"
-    if not data.strip():
-        return "empty"
-    text = _decode_sample(data[:65536])
-    if text is None or "\x00" in text:
-        return "binary"
-    low = text.lstrip("\ufeff \r\n\t").lower()
-    if low.startswith(("<!doctype html", "<html", "<?xml")) or "<html" in low[:4096]:
-        return "html"
-    table_rows = sum(1 for line in text.splitlines() if "\t" in line or _is_pipe_row(line))
-    if table_rows >= 3:
-        return "markdown"
-    if low.startswith(("<table", "<div", "<p", "<body")) or "<table" in low:
-        return "html"
-    if suffix.lower() in (".md", ".markdown"):
-        return "markdown"
-    if suffix.lower() in (".html", ".htm", ".xhtml"):
-        return "html"
-    return "text"
-
-
-def _is_pipe_row(line: str) -> bool:
-    s = line.strip()
-    return len(s) > 2 and s.startswith("|") and s.endswith("|")
-
-
-def failed_result(doc_id: str, source_path: str, fmt: str, kind: str, reason: str) -> DocumentResult:
-    row = DocumentRow(
-        doc_id=doc_id,
-        source_path=source_path,
-        source_format=fmt,
-        status=Status.FAILED.value,
-        warnings=[reason],
-        parser_version=PARSER_VERSION,
-        error_kind=kind,
-    )
-    return DocumentResult(document=row)
+def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
+    pages, n_pages = read_pdf(data)
+    row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format="pdf", n_pages=n_pages)
+    result = DocumentResult(document=row)
+    empty_pages = [p.number for p in pages if not p.words]
+    if len(empty_pages) == len(pages):
+        raise InputError("no_text", "no page has a text layer (a scanned, image-only PDF); it needs OCR first")
+    for p in empty_pages:
+        result.warn(f"page {p} has no text layer")
+    rows = document_rows(pages)
+    head_lines = [label_text(c) for r in rows[:12] for c in r.cells]
+    if is_summary_head("\n".join(head_lines)):
+        row.layout_id = "summary"
+        parse_summary_rows(rows, result)
+        result.settle_status()
+        return result
+    head = " ".join(head_lines)
+    spec = choose_spec(head, head)
+    if spec is None:
+        raise InputError("unknown_form", "the document is not a recognised 特定個人情報保護評価書 form")
+    row.form_type = spec.form_type
+    row.layout_id = spec.id
+    Walker(spec, result).walk(rows)
+    result.settle_status()
+    return result
 
 
 def extract_bytes(data: bytes, source_path: str) -> DocumentResult:
@@ -93,12 +63,8 @@ def extract_bytes(data: bytes, source_path: str) -> DocumentResult:
         )
     try:
         if fmt == "pdf":
-            from extractor.pdf_parse import parse_pdf
-
             result = parse_pdf(data, doc_id, source_path)
         else:
-            from extractor.text_parse import parse_text
-
             result = parse_text(data, doc_id, source_path, fmt)
     except InputError as exc:
         return failed_result(doc_id, source_path, fmt, exc.kind, str(exc))

@@ -3,7 +3,7 @@
 usage: python samples/make_samples.py [--out samples]
 
 Each sample is `<name>.pdf` plus `<name>.expected.json` (the truth-shaped dict given to
-extractor.synth.render_pdf).  Output is byte-for-byte reproducible.
+pia_fixtures.synth.render_pdf).  Output is byte-for-byte reproducible.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from extractor.synth import RenderStyle, random_assessment, render_pdf  # noqa: E402
+from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf  # noqa: E402
 
 
 @dataclass(frozen=True)

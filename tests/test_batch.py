@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from extractor import batch
-from extractor.batch import DocEvent, NullObserver, RunOptions, compact_output, run_batch
-from extractor.dataset import PART_PREFIX
-from extractor.hostile import text_pdf_bytes, vary
-from extractor.manifest import Manifest
-from extractor.sandbox import FAULTS_ENV, Limits
-from extractor.tables import TABLE_NAMES
+from extractor.batch import runner as batch
+from extractor.batch.dataset import PART_PREFIX
+from extractor.batch.manifest import Manifest
+from extractor.batch.runner import DocEvent, NullObserver, RunOptions, compact_output, run_batch
+from extractor.batch.sandbox import FAULTS_ENV, Limits
+from extractor.tables.schema import TABLE_NAMES
+from pia_fixtures.hostile import text_pdf_bytes, vary
 from tests.test_batch_support import FAULTS, make_docs, manifest_rows, part_files, read_sorted
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch import RunOptions, run_batch
-from extractor.hostile import make_bad_inputs
-from extractor.sandbox import FAULTS_ENV, Limits
+from extractor.batch.runner import RunOptions, run_batch
+from extractor.batch.sandbox import FAULTS_ENV, Limits
+from pia_fixtures.hostile import make_bad_inputs
 from tests.test_batch_support import FAULTS, make_docs, read_sorted
 
 pytest.importorskip("distributed")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import psutil
 
-from extractor.tables import TABLE_NAMES
+from extractor.tables.schema import TABLE_NAMES
 from tests.test_batch_support import cli_env, make_docs, manifest_rows, pia_extract, pia_extract_cmd, read_sorted
 
 N_DOCS = 30

@@ -3,7 +3,7 @@
 Documents whose file name contains ``rows-`` are answered by the worker's
 test-only fault hook with a synthetic ``ok`` result that has rows in every
 table, so these tests exercise the runner's bookkeeping whatever state the
-parser is in.  See `extractor.sandbox` for the hook.
+parser is in.  See `extractor.batch.sandbox` for the hook.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from extractor.hostile import text_pdf_bytes, vary
-from extractor.sandbox import FAULTS_ENV
-from extractor.tables import TABLE_NAMES
+from extractor.batch.sandbox import FAULTS_ENV
+from extractor.tables.schema import TABLE_NAMES
+from pia_fixtures.hostile import text_pdf_bytes, vary
 
 FAULTS = "rows=rows-,slow=slow-,hang=hang-,crash=crash-,segv=segv-,oom=oom-"
 ROOT = Path(__file__).resolve().parent.parent

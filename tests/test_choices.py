@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.choices import (
+from extractor.forms.choices import (
     cell_checkboxes,
     match_options,
     paren_text,
@@ -11,7 +11,7 @@ from extractor.choices import (
     resolve_answer,
 )
 from extractor.layout import Cell, words_to_lines
-from extractor.read import Word
+from extractor.read.content import Word
 
 
 def _cell(*lines: list[tuple[float, str]]) -> Cell:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from extractor.hostile import zero_byte_file
-from extractor.tables import TABLE_NAMES
+from extractor.tables.schema import TABLE_NAMES
+from pia_fixtures.hostile import zero_byte_file
 from tests.test_batch_support import make_docs, part_files, pia_extract, read_sorted
 
 

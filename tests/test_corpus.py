@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from extractor import extract_document, results_to_tables
-from extractor.write import write_tables
+from extractor.tables.write import write_tables
 from tests.conftest import SCORER
 
 

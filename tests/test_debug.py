@@ -7,7 +7,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from extractor.debug import debug_page
+from extractor.layout.debug import debug_page
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "sample_full_01.pdf"
 

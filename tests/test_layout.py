@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pymupdf
 
-from extractor.layout import build_grid, document_rows, page_to_rows, words_to_lines
-from extractor.read import Word, read_pdf
+from extractor.layout import document_rows, page_to_rows, words_to_lines
+from extractor.layout.grid import build_grid
+from extractor.read.content import Word
+from extractor.read.pdf import read_pdf
 from tests.pdfkit import hline, save, text, two_col_table, vline
 
 

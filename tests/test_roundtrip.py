@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractor import extract_document
-from extractor.synth import RenderStyle, random_assessment, render_pdf
+from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf
 from tests.roundtrip import differences
 
 STYLES = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractor.spec import LAYOUT_DIR, SpecError, all_specs, choose_spec, load_spec, option_sets
+from extractor.forms.spec import LAYOUT_DIR, SpecError, all_specs, choose_spec, load_spec, option_sets
 
 
 def test_all_layouts_load() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pymupdf
 import pytest
 
-from extractor.synth import (
+from pia_fixtures.synth import (
     CONN_COLUMNS,
     OPTION_SETS,
     RenderStyle,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from extractor import extract_document, results_to_tables
-from extractor.dump_pages import Page, part_headings, split_pages
-from extractor.dump_risks import OUTLINE, _line_values
 from extractor.pipeline import extract_bytes
-from extractor.write import write_tables
+from extractor.tables.write import write_tables
+from extractor.text.dump.pages import Page, part_headings, split_pages
+from extractor.text.dump.risks import OUTLINE, _line_values
 from tests.conftest import SCORER, SHARED
 
 GAP = "\n\n\n\n"

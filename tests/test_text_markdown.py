@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from extractor import extract_document, results_to_tables
-from extractor.pipeline import extract_bytes, sniff_format
-from extractor.text_tables import fragment_lines, split_markdown
-from extractor.write import write_tables
+from extractor.pipeline import extract_bytes
+from extractor.read.sniff import sniff_format
+from extractor.tables.write import write_tables
+from extractor.text.markup import fragment_lines, split_markdown
 from tests.conftest import SCORER, SHARED
 
 CHK = '<input checked="" type="checkbox"/>'

@@ -11,10 +11,10 @@ import pytest
 from extractor import extract_document, results_to_tables
 from extractor.model import DocumentResult, DocumentRow
 from extractor.pipeline import extract_bytes
-from extractor.summary import find_items, find_option, is_summary_head, parse_summary_rows
-from extractor.summary_tables import DumpTable, split_header_line
-from extractor.text_tables import TextRow, to_layout_rows
-from extractor.write import write_tables
+from extractor.tables.write import write_tables
+from extractor.text.markup import TextRow, to_layout_rows
+from extractor.text.summary import find_items, find_option, is_summary_head, parse_summary_rows
+from extractor.text.summary_tables import DumpTable, split_header_line
 from tests.conftest import SCORER, SHARED
 
 TEXT_SUMMARY = """

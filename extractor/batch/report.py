@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from extractor.batch import DocEvent, NullObserver, Plan, RunSummary
+from extractor.batch.runner import DocEvent, NullObserver, Plan, RunSummary
 from extractor.model import Status
 
 

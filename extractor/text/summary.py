@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractor.forms.spec import option_sets
 from extractor.layout import Row
 from extractor.model import DocumentResult, EntrustmentRow, FileRow, RecipientRow, SystemRow
 from extractor.normalise import clean_line, fold, join_lines, label_key, label_prefix_end, parse_date
-from extractor.spec import option_sets
-from extractor.summary_tables import COLUMN_NAMES, TableHead, header_columns, text_units
+from extractor.text.summary_tables import COLUMN_NAMES, TableHead, header_columns, text_units
 
 _TITLE_END = re.compile(r"概要(について)?\s*$")
 _PART_WORDS = (("基本情報", "I"), ("特定個人情報ファイルの概要", "II"), ("その他のリスク対策", "IV"),
@@ -625,7 +625,7 @@ def parse_summary_rows(rows: list[Row], result: DocumentResult) -> None:
 
 def parse_summary_text(text: str, fmt: str, result: DocumentResult) -> None:
     """A summary given as text, Markdown or HTML -> records on `result`."""
-    from extractor.text_tables import split_html, split_markdown
+    from extractor.text.markup import split_html, split_markdown
 
     result.document.form_type = "summary"
     if fmt == "html":

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from extractor.dump_pages import Line, Page
+from extractor.forms.spec import FormSpec, option_sets
 from extractor.model import DocumentResult, RecipientRow
 from extractor.normalise import label_key
-from extractor.spec import FormSpec, option_sets
+from extractor.text.dump.pages import Line, Page
 
 _HEADER_END = "⑦時期・頻度"
 _BASIS_START = re.compile(

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 
-from extractor.choices import parse_choice, resolve_answer
+from extractor.forms.choices import parse_choice, resolve_answer
+from extractor.forms.match import ANNEX_HEAD, STAMP, Walker, cell_text, label_text
+from extractor.forms.spec import Field, FormSpec, Part
 from extractor.layout import Cell, Row
-from extractor.match import ANNEX_HEAD, STAMP, Walker, cell_text, label_text
 from extractor.model import DocumentResult, RiskRow
 from extractor.normalise import clean_line, fold, label_key, label_prefix_end, parse_count, strip_item_number
-from extractor.spec import Field, FormSpec, Part
-from extractor.text_tables import CHAR_WIDTH, layout_lines, make_line
+from extractor.text.markup import CHAR_WIDTH, layout_lines, make_line
 
 _SECTION_HEAD = re.compile(r"^\s*\d{1,2}\s*[.．]\s*\S")
 _RISK_HEAD = re.compile(r"^\s*リスク\s*\d{0,3}\s*[:：]")

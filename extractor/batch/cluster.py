@@ -13,7 +13,7 @@ times larger, ships its own native runtime (raylet, GCS, object store) and
 takes seconds to start.
 
 Semantics are those of a local run: every Dask worker thread keeps its own
-`extractor.sandbox.Sandbox`, a limited child process, so the time limit, the
+`extractor.batch.sandbox.Sandbox`, a limited child process, so the time limit, the
 memory limit and crash isolation are enforced exactly as locally, and the
 output of a cluster run equals that of a local run.  Only this process (the
 client) writes the dataset and the manifest; the workers must see the input
@@ -31,9 +31,9 @@ import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from extractor.batch import RunError
-from extractor.pipeline import failed_result
-from extractor.sandbox import WORKER_CRASHED, Faults, Job, Limits, Outcome, Sandbox, WorkerStartError
+from extractor.batch.runner import RunError
+from extractor.batch.sandbox import WORKER_CRASHED, Faults, Job, Limits, Outcome, Sandbox, WorkerStartError
+from extractor.model import failed_result
 
 CLUSTER_ERROR = "cluster_error"
 

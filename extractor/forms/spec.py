@@ -14,9 +14,10 @@ from typing import Any
 
 import yaml
 
+import layouts
 from extractor.normalise import label_key
 
-LAYOUT_DIR = Path(__file__).resolve().parent.parent / "layouts"
+LAYOUT_DIR = Path(layouts.__file__).resolve().parent
 SPEC_VERSION = 1
 
 

@@ -7,10 +7,10 @@ A run
    version are skipped (``--force`` re-does them, ``--retry-failed`` re-does
    failed ones); identical bytes under several paths are parsed once;
 3. parses in worker processes with per-document time and memory limits
-   (`extractor.sandbox`; or on a Dask cluster, `extractor.cluster`);
+   (`extractor.batch.sandbox`; or on a Dask cluster, `extractor.batch.cluster`);
 4. writes results in parts: every ``part_docs`` documents (or ``FLUSH_SECONDS``),
    one Parquet file per table is written atomically, then the manifest commits
-   the part (`extractor.dataset`, `extractor.manifest`);
+   the part (`extractor.batch.dataset`, `extractor.batch.manifest`);
 5. compacts: superseded rows are dropped and small parts merged.
 
 Duplicates: identical bytes under two paths give one ``documents`` row per path
@@ -22,7 +22,7 @@ documents; a path whose bytes changed gets its ``documents`` row replaced (and
 the old bytes' rows go once no path has them).  Unreadable files have no
 ``doc_id`` (empty string) and are tried again on every run.
 
-Output (see `extractor.dataset` for why it is crash-safe)::
+Output (see `extractor.batch.dataset` for why it is crash-safe)::
 
     OUT/<table>/part-<time>-<random>.parquet   read with pq.read_table(OUT / "<table>")
     OUT/_manifest.sqlite                       docs by sha256: status, parser version, part
@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from extractor.dataset import (
+from extractor.batch.dataset import (
     SCHEMA_FP,
     compact,
     dataset_row_counts,
@@ -58,11 +58,11 @@ from extractor.dataset import (
     warn_shadowing_files,
     write_part,
 )
-from extractor.manifest import MANIFEST_NAME, DocRecord, Manifest
-from extractor.model import DocumentResult, DocumentRow, Status
-from extractor.pipeline import PARSER_VERSION, failed_result, sniff_format
-from extractor.sandbox import UNREADABLE, Faults, Job, Limits, LocalPool, Outcome, faults_from_env
-from extractor.tables import TABLE_NAMES, results_to_tables
+from extractor.batch.manifest import MANIFEST_NAME, DocRecord, Manifest
+from extractor.batch.sandbox import UNREADABLE, Faults, Job, Limits, LocalPool, Outcome, faults_from_env
+from extractor.model import PARSER_VERSION, DocumentResult, DocumentRow, Status, failed_result
+from extractor.read.sniff import sniff_format
+from extractor.tables.schema import TABLE_NAMES, results_to_tables
 
 INPUT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm"})
 FLUSH_SECONDS = 10.0
@@ -443,7 +443,7 @@ def _execute(jobs: list[Job], options: RunOptions, faults: Faults,
     if not jobs:
         return
     if options.cluster:
-        from extractor.cluster import run_on_cluster
+        from extractor.batch.cluster import run_on_cluster
 
         yield from run_on_cluster(jobs, options.cluster, options.workers, options.limits, faults, peaks)
     else:

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import re
 
-from extractor.dump_annex import read_annex_lists
-from extractor.dump_fields import read_document_fields, read_files, read_systems
-from extractor.dump_pages import Page, part_pages, split_pages
-from extractor.dump_risks import read_risk_answers
+from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.normalise import parse_date
-from extractor.spec import FormSpec
+from extractor.text.dump.annex import read_annex_lists
+from extractor.text.dump.fields import read_document_fields, read_files, read_systems
+from extractor.text.dump.pages import Page, part_pages, split_pages
+from extractor.text.dump.risks import read_risk_answers
 
 _DATE_ONLY = re.compile(r"^(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日$")
 

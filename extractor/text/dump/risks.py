@@ -16,13 +16,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from extractor.dump_pages import _BRACKETS, _LEGEND_NO, Line, Page
+from extractor.forms.spec import LAYOUT_DIR, FormSpec, option_sets
 from extractor.model import DocumentResult, RiskRow
-from extractor.spec import FormSpec, option_sets
+from extractor.text.dump.pages import _BRACKETS, _LEGEND_NO, Line, Page
 
-OUTLINE = Path(__file__).resolve().parent.parent / "layouts" / "risk_outline.json"
+OUTLINE = LAYOUT_DIR / "risk_outline.json"
 _CIRCLED = re.compile(r"^[①-⑳]")
 
 

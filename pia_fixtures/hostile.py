@@ -2,7 +2,7 @@
 
 Each maker writes one file and returns its path.  None of these may crash a
 run or lose other documents' rows: the runner isolates them (see
-`extractor.sandbox`), the parser names what is wrong with them.
+`extractor.batch.sandbox`), the parser names what is wrong with them.
 """
 
 from __future__ import annotations

@@ -34,9 +34,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from extractor.manifest import Manifest, PartRecord
-from extractor.tables import SCHEMAS, TABLE_NAMES
-from extractor.write import write_parquet_atomic
+from extractor.batch.manifest import Manifest, PartRecord
+from extractor.tables.schema import SCHEMAS, TABLE_NAMES
+from extractor.tables.write import write_parquet_atomic
 
 PART_PREFIX = "part-"
 SCHEMA_FP = hashlib.sha256(

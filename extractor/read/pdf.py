@@ -7,45 +7,15 @@ magnitude faster than pdfminer-based readers for these forms.  Its model-backed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import NamedTuple
-
 import pymupdf
 
-from extractor.pipeline_errors import InputError
+from extractor.errors import InputError
+from extractor.read.content import PageContent, Segment, Word
 
 # A drawn rectangle thinner than this (pt) is a ruling line, not a shaded area.
 THIN = 2.0
 # Pages above this many square points (≈ 40 A4 pages) are refused as "huge page".
 MAX_PAGE_AREA = 40 * 595 * 842
-
-
-class Word(NamedTuple):
-    """A positioned word (a NamedTuple: tens of thousands are made per document, cheaply)."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    text: str
-
-
-class Segment(NamedTuple):
-    """An axis-parallel ruling segment: `pos` is its y (horizontal) or x (vertical)."""
-
-    pos: float
-    start: float
-    end: float
-
-
-@dataclass(frozen=True, slots=True)
-class PageContent:
-    number: int  # 1-based
-    width: float
-    height: float
-    words: tuple[Word, ...]
-    hsegs: tuple[Segment, ...]
-    vsegs: tuple[Segment, ...]
 
 
 def open_pdf(data: bytes) -> pymupdf.Document:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extractor.dump_pages import Line, Page
-from extractor.dump_risks import _line_values
+from extractor.forms.spec import FormSpec, option_sets
 from extractor.model import DocumentResult, FileRow, RecipientRow, SystemRow
 from extractor.normalise import parse_count, parse_date
-from extractor.spec import FormSpec, option_sets
+from extractor.text.dump.pages import Line, Page
+from extractor.text.dump.risks import _line_values
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 _FILE_NAME = re.compile(r"^(\d{1,2})\s*[.．]\s*(\S.*ファイル)$")

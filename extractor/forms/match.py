@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from extractor.choices import (
+from extractor.forms.choices import (
     LEGEND_MARK,
     cell_checkboxes,
     match_options,
@@ -20,6 +20,7 @@ from extractor.choices import (
     parse_choice,
     resolve_answer,
 )
+from extractor.forms.spec import Field, FormSpec, Part
 from extractor.layout import Cell, Row
 from extractor.model import (
     DocumentResult,
@@ -39,7 +40,6 @@ from extractor.normalise import (
     parse_date,
     strip_item_number,
 )
-from extractor.spec import Field, FormSpec, Part
 
 _ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
 PART_HEAD = re.compile(r"^\s*(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ|Ⅶ|VII|VI|IV|V|III|II|I)(?![A-Za-z])\s*(.*)$")

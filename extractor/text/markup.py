@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 
 from extractor.layout import Cell, Line, Row
 from extractor.normalise import clean_line
-from extractor.read import Word
+from extractor.read.content import Word
 
 CHECKED_MARK = "\x01"
 UNCHECKED_MARK = "\x02"

@@ -47,6 +47,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from extractor.model import (
+    PARSER_VERSION,
     DocumentResult,
     DocumentRow,
     EntrustmentRow,
@@ -54,8 +55,9 @@ from extractor.model import (
     RecipientRow,
     RiskRow,
     SystemRow,
+    failed_result,
 )
-from extractor.pipeline import PARSER_VERSION, extract_bytes, failed_result, sha256_bytes
+from extractor.pipeline import extract_bytes, sha256_bytes
 
 FAULTS_ENV = "PIA_EXTRACT_TEST_FAULTS"
 FAULT_KINDS = ("hang", "crash", "segv", "oom", "slow", "rows", "nostart")
@@ -251,7 +253,7 @@ def _warm_up() -> None:
     MuPDF's own messages on stderr are switched off: they would tear the parent's
     progress bar, and what matters reaches the documents row as a warning.
     """
-    for module in ("extractor.pdf_parse", "extractor.text_parse"):
+    for module in ("extractor.pipeline",):
         with contextlib.suppress(Exception):
             __import__(module)
     with contextlib.suppress(Exception):

@@ -1,23 +1,23 @@
 """Text inputs (plain text, Markdown, HTML): decode -> detect the form -> the matching parser.
 
-- 概要 summaries go to the loosely keyed summary parser (`extractor.summary`);
+- 概要 summaries go to the loosely keyed summary parser (`extractor.text.summary`);
 - converted tables (tab-separated / pipe / HTML rows) are rebuilt as layout rows
-  and walked with the same form spec and `Walker` as a PDF (`extractor.text_walk`);
+  and walked with the same form spec and `Walker` as a PDF (`extractor.text.walk`);
 - a plain text dump of a form PDF, with no table structure left, goes to the
-  anchor-based dump reader (`extractor.dump_parse`).
+  anchor-based dump reader (`extractor.text.dump.parse`).
 """
 
 from __future__ import annotations
 
 import re
 
+from extractor.errors import InputError
+from extractor.forms.spec import FormSpec, all_specs
 from extractor.model import DocumentResult, DocumentRow, Status
 from extractor.normalise import clean_line, fold, label_key
-from extractor.pipeline_errors import InputError
-from extractor.spec import FormSpec, all_specs
-from extractor.summary import is_summary_head, parse_summary_text
-from extractor.text_tables import text_to_rows
-from extractor.text_walk import TextWalker
+from extractor.text.markup import text_to_rows
+from extractor.text.summary import is_summary_head, parse_summary_text
+from extractor.text.walk import TextWalker
 
 _FORM_WORDS = (("全項目評価書", "full"), ("重点項目評価書", "focused"), ("基礎項目評価書", "basic"))
 _STAMP = re.compile(r"[\[［]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月)\s*様式\s*(\d)\s*[\]］]")
@@ -103,7 +103,7 @@ def parse_text(data: bytes, doc_id: str, source_path: str, fmt: str) -> Document
         TextWalker(spec, result).walk(text_to_rows(text, fmt))
         row.form_version = row.form_version or version
     else:
-        from extractor.dump_parse import parse_dump
+        from extractor.text.dump.parse import parse_dump
 
         parse_dump(text, spec, result)
     result.settle_status()

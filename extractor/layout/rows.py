@@ -1,0 +1,124 @@
+"""Stage 2 — layout: words + ruling segments -> cells -> rows, in reading order.
+
+Words are placed in the cells of the page's grid (`grid`) by binary search, a word
+overflowing a rule is cut there; cells sharing a top make a row; words outside any
+closed cell are free lines (section titles, annex headings).  Across pages, running
+headers/footers and page numbers are dropped and rows cut by a page break are joined.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractor.layout.aligned import aligned_rows
+from extractor.layout.cells import Cell, Line, Row, words_to_lines
+from extractor.layout.grid import build_grid, split_at_rules
+from extractor.read.content import PageContent, Word
+
+ROW_TOL = 2.0  # cells whose tops differ less than this start the same row
+
+
+def page_to_rows(page: PageContent) -> list[Row]:
+    """The page as rows of cells (ruled table rows and free text lines) in reading order."""
+    grid = build_grid(page)
+    free: list[Word] = []
+    per_cell: dict[int, list[Word]] = {}
+    for word in page.words:
+        for w in split_at_rules(word, grid) if grid else (word,):
+            comp = grid.component_at((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) if grid else -1
+            if comp < 0:
+                free.append(w)
+            else:
+                per_cell.setdefault(comp, []).append(w)
+    rows: list[Row] = []
+    if grid:
+        for comp, ws in per_cell.items():
+            grid.cells[comp].lines = words_to_lines(ws)
+        for child, parent in grid.parent_of.items():
+            grid.cells[parent].inner.append(grid.cells[child])
+        top = [c for k, c in grid.cells.items() if k not in grid.parent_of]
+        rows.extend(_cells_to_rows(page.number, top))
+    if grid is None and len(free) > 20:
+        rows.extend(aligned_rows(page.number, words_to_lines(free)))
+    else:
+        for line in words_to_lines(free):
+            cell = Cell(page.number, line.x0, line.y0, line.x1, line.y1, [line])
+            rows.append(Row(page.number, line.y0, [cell], free=True))
+    rows.sort(key=lambda r: (r.y0, r.cells[0].x0))
+    return rows
+
+
+def _cells_to_rows(page_no: int, cells: list[Cell]) -> list[Row]:
+    rows: list[Row] = []
+    for cell in sorted(cells, key=lambda c: (c.y0, c.x0)):
+        if rows and abs(rows[-1].y0 - cell.y0) < ROW_TOL:
+            rows[-1].cells.append(cell)
+        else:
+            rows.append(Row(page_no, cell.y0, [cell]))
+    for row in rows:
+        row.cells.sort(key=lambda c: c.x0)
+    return rows
+
+
+MARGIN = 0.08  # share of the page height where running headers and footers live
+_PAGE_NO = re.compile(r"^[-－‐ー\s(（]*\d{1,4}\s*(?:[/／]\s*\d{1,4})?[-－‐ー\s)）]*(?:ページ|頁)?$")
+
+
+def _margin_key(row: Row, height: float) -> str | None:
+    """A normalised key for a free line in the top or bottom margin (digits masked)."""
+    if not row.free or MARGIN * height < row.y0 < (1 - MARGIN) * height:
+        return None
+    return re.sub(r"\d+", "#", row.cells[0].text.replace(" ", "").replace("\u3000", ""))
+
+
+def drop_running_lines(per_page: list[tuple[PageContent, list[Row]]]) -> None:
+    """Remove page numbers and header/footer lines repeated on many pages (in place)."""
+    counts: dict[str, int] = {}
+    for page, rows in per_page:
+        for key in {k for r in rows if (k := _margin_key(r, page.height))}:
+            counts[key] = counts.get(key, 0) + 1
+    threshold = max(4, -(-len(per_page) * 3 // 5))  # on at least 60% of the pages
+    for page, rows in per_page:
+        rows[:] = [r for r in rows if not _is_running(r, page.height, counts, threshold)]
+
+
+def _is_running(row: Row, height: float, counts: dict[str, int], threshold: int) -> bool:
+    key = _margin_key(row, height)
+    if key is None:
+        return False
+    return counts.get(key, 0) >= threshold or bool(_PAGE_NO.match(row.cells[0].text))
+
+
+def document_rows(pages: list[PageContent]) -> list[Row]:
+    """All rows of a document; running headers/footers dropped, rows cut by a page break joined."""
+    per_page = [(page, page_to_rows(page)) for page in pages]
+    drop_running_lines(per_page)
+    out: list[Row] = []
+    for _, rows in per_page:
+        if rows and out and _continues(rows[0], out[-1]):
+            _join(out[-1], rows.pop(0))
+        out.extend(rows)
+    return out
+
+
+def _continues(first: Row, prev: Row) -> bool:
+    if first.free or prev.free or len(first.cells) < 2:
+        return False
+    return all(c.is_empty() for c in first.cells[:-1]) and not first.cells[-1].is_empty()
+
+
+def _join(prev: Row, cont: Row) -> None:
+    """Append the continued cell under its start, shifting it down so geometry stays in order."""
+    target = prev.cells[-1]
+    src = cont.cells[-1]
+    dy = target.y1 - src.y0
+    target.lines.extend(_shift_line(ln, dy) for ln in src.lines)
+    for box in src.inner:
+        target.inner.append(Cell(box.page, box.x0, box.y0 + dy, box.x1, box.y1 + dy,
+                                 [_shift_line(ln, dy) for ln in box.lines]))
+    target.y1 = src.y1 + dy
+
+
+def _shift_line(line: Line, dy: float) -> Line:
+    words = [Word(w.x0, w.y0 + dy, w.x1, w.y1 + dy, w.text) for w in line.words]
+    return Line(line.x0, line.y0 + dy, line.x1, line.y1 + dy, words, line.text)
