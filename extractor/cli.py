@@ -25,9 +25,7 @@ from rich.console import Console
 from extractor.batch.manifest import ManifestError
 from extractor.batch.runner import JsonLogObserver, NullObserver, Observer, Observers, RunError, RunOptions, run_batch
 from extractor.batch.sandbox import FaultSpecError, Limits, WorkerStartError
-
-EXIT_RUN_ERROR = 3
-EXIT_INTERRUPTED = 130
+from extractor.errors import ExitCode
 
 app = typer.Typer(
     help="Extract Japanese 特定個人情報保護評価書 (PIA) PDFs and text dumps into Parquet tables.",
@@ -126,9 +124,9 @@ def run(
             summary = run_batch(paths, options, observer)
     except KeyboardInterrupt:
         _fail(console, "interrupted. What was parsed so far is saved; run the same command again to resume.",
-              EXIT_INTERRUPTED)
+              ExitCode.INTERRUPTED)
     except (RunError, ManifestError, FaultSpecError, WorkerStartError) as exc:
-        _fail(console, str(exc), EXIT_RUN_ERROR)
+        _fail(console, str(exc), ExitCode.RUN_ERROR)
     if show:
         from extractor.batch.report import print_summary
 
@@ -150,7 +148,7 @@ def compact(
     try:
         before, after, rows = compact_output(out, target_part_docs)
     except (RunError, ManifestError) as exc:
-        _fail(console, str(exc), EXIT_RUN_ERROR)
+        _fail(console, str(exc), ExitCode.RUN_ERROR)
     if not quiet:
         counts = ", ".join(f"{name} {n}" for name, n in rows.items())
         console.print(f"{out}: {before} parts -> {after} parts; rows: {counts}", highlight=False)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from extractor.errors import ErrorKind
+
 PARSER_VERSION = "0.1.0"
 LOSS_PHRASES = ("could not be read", "not found", "left empty", "is missing", "not placed")
 
@@ -178,7 +180,7 @@ class DocumentResult:
         }
 
 
-def failed_result(doc_id: str, source_path: str, fmt: str, kind: str, reason: str) -> DocumentResult:
+def failed_result(doc_id: str, source_path: str, fmt: str, kind: ErrorKind | str, reason: str) -> DocumentResult:
     row = DocumentRow(
         doc_id=doc_id,
         source_path=source_path,
@@ -186,6 +188,6 @@ def failed_result(doc_id: str, source_path: str, fmt: str, kind: str, reason: st
         status=Status.FAILED.value,
         warnings=[reason],
         parser_version=PARSER_VERSION,
-        error_kind=kind,
+        error_kind=ErrorKind(kind).value,
     )
     return DocumentResult(document=row)

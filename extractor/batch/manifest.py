@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from extractor.errors import RunError
 from extractor.model import DocumentRow
 
 MANIFEST_NAME = "_manifest.sqlite"
@@ -67,7 +68,7 @@ class PartRecord:
     dirty: bool
 
 
-class ManifestError(Exception):
+class ManifestError(RunError):
     """The manifest cannot be used (newer format, corrupt file)."""
 
 

@@ -60,6 +60,7 @@ from extractor.batch.dataset import (
 )
 from extractor.batch.manifest import MANIFEST_NAME, DocRecord, Manifest
 from extractor.batch.sandbox import UNREADABLE, Faults, Job, Limits, LocalPool, Outcome, faults_from_env
+from extractor.errors import RunError
 from extractor.model import PARSER_VERSION, DocumentResult, DocumentRow, Status, failed_result
 from extractor.read.sniff import sniff_format
 from extractor.tables.schema import TABLE_NAMES, results_to_tables
@@ -68,10 +69,6 @@ INPUT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm"}
 FLUSH_SECONDS = 10.0
 LOCK_NAME = ".pia-extract.lock"
 _HEAD_BYTES = 64 << 10
-
-
-class RunError(Exception):
-    """The run cannot proceed (output locked or not writable, cluster unreachable ...)."""
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
+from extractor.errors import RunError
 from extractor.model import (
     PARSER_VERSION,
     DocumentResult,
@@ -106,11 +107,11 @@ class Outcome:
 Faults = tuple[tuple[str, str], ...]
 
 
-class FaultSpecError(ValueError):
+class FaultSpecError(RunError, ValueError):
     """The test-only fault hook variable cannot be understood."""
 
 
-class WorkerStartError(RuntimeError):
+class WorkerStartError(RunError):
     """Worker processes die before they can take a document: the run cannot go on."""
 
 

@@ -15,14 +15,11 @@ from typing import Any
 import yaml
 
 import layouts
+from extractor.errors import SpecError
 from extractor.normalise import label_key
 
 LAYOUT_DIR = Path(layouts.__file__).resolve().parent
 SPEC_VERSION = 1
-
-
-class SpecError(ValueError):
-    """A layout file that does not follow the spec format."""
 
 
 @dataclass(frozen=True)
