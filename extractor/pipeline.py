@@ -7,7 +7,9 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from extractor.errors import InputError
 from extractor.forms.match import Walker, label_text
@@ -19,12 +21,24 @@ from extractor.read.sniff import sniff_format
 from extractor.text.parse import parse_text
 from extractor.text.summary import is_summary_head, parse_summary_rows
 
+OcrMode = Literal["auto", "never", "always"]
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Per-document settings that travel from the CLI through the batch runner to the workers."""
+
+    ocr: OcrMode = "auto"  # auto: OCR pages without a text layer; never; always: every page
+
+
+DEFAULT_OPTIONS = ExtractOptions()
+
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
+def parse_pdf(data: bytes, doc_id: str, source_path: str, options: ExtractOptions = DEFAULT_OPTIONS) -> DocumentResult:
     pages, n_pages = read_pdf(data)
     row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format="pdf", n_pages=n_pages)
     result = DocumentResult(document=row)
@@ -51,7 +65,7 @@ def parse_pdf(data: bytes, doc_id: str, source_path: str) -> DocumentResult:
     return result
 
 
-def extract_bytes(data: bytes, source_path: str) -> DocumentResult:
+def extract_bytes(data: bytes, source_path: str, options: ExtractOptions = DEFAULT_OPTIONS) -> DocumentResult:
     """Extract one document given its bytes; the path is only reported."""
     doc_id = sha256_bytes(data)
     fmt = sniff_format(data, Path(source_path).suffix)
@@ -63,7 +77,7 @@ def extract_bytes(data: bytes, source_path: str) -> DocumentResult:
         )
     try:
         if fmt == "pdf":
-            result = parse_pdf(data, doc_id, source_path)
+            result = parse_pdf(data, doc_id, source_path, options)
         else:
             result = parse_text(data, doc_id, source_path, fmt)
     except InputError as exc:
@@ -76,7 +90,8 @@ def extract_bytes(data: bytes, source_path: str) -> DocumentResult:
     return result
 
 
-def extract_document(path: str | Path, source_path: str | None = None) -> DocumentResult:
+def extract_document(path: str | Path, source_path: str | None = None,
+                     options: ExtractOptions = DEFAULT_OPTIONS) -> DocumentResult:
     """Extract one input file; `source_path` overrides the path reported in the output."""
     path = Path(path)
     shown = source_path if source_path is not None else str(path)
@@ -84,4 +99,4 @@ def extract_document(path: str | Path, source_path: str | None = None) -> Docume
         data = path.read_bytes()
     except OSError as exc:
         return failed_result("", shown, "unknown", "unreadable", f"the file could not be read: {exc.strerror or exc}")
-    return extract_bytes(data, shown)
+    return extract_bytes(data, shown, options)
