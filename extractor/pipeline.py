@@ -7,31 +7,17 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from extractor.errors import InputError
 from extractor.forms.match import Walker, label_text
 from extractor.forms.spec import choose_spec
 from extractor.layout import document_rows
-from extractor.model import PARSER_VERSION, DocumentResult, DocumentRow, failed_result
+from extractor.model import DEFAULT_OPTIONS, PARSER_VERSION, DocumentResult, DocumentRow, ExtractOptions, failed_result
 from extractor.read.pdf import read_pdf
 from extractor.read.sniff import sniff_format
 from extractor.text.parse import parse_text
 from extractor.text.summary import is_summary_head, parse_summary_rows
-
-OcrMode = Literal["auto", "never", "always"]
-
-
-@dataclass(frozen=True)
-class ExtractOptions:
-    """Per-document settings that travel from the CLI through the batch runner to the workers."""
-
-    ocr: OcrMode = "auto"  # auto: OCR pages without a text layer; never; always: every page
-
-
-DEFAULT_OPTIONS = ExtractOptions()
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -61,7 +61,15 @@ from extractor.batch.dataset import (
 from extractor.batch.manifest import MANIFEST_NAME, DocRecord, Manifest
 from extractor.batch.sandbox import UNREADABLE, Faults, Job, Limits, LocalPool, Outcome, faults_from_env
 from extractor.errors import RunError
-from extractor.model import PARSER_VERSION, DocumentResult, DocumentRow, Status, failed_result
+from extractor.model import (
+    DEFAULT_OPTIONS,
+    PARSER_VERSION,
+    DocumentResult,
+    DocumentRow,
+    ExtractOptions,
+    Status,
+    failed_result,
+)
 from extractor.read.sniff import sniff_format
 from extractor.tables.schema import TABLE_NAMES, results_to_tables
 
@@ -82,6 +90,7 @@ class RunOptions:
     part_docs: int = 200
     merge_parts: bool = True
     target_part_docs: int = 5000
+    extract: ExtractOptions = DEFAULT_OPTIONS
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -158,9 +167,9 @@ class ParseTask:
     paths: list[InputFile]
     extra_paths: list[str] = field(default_factory=list)  # manifest paths with these bytes, not in this run
 
-    def job(self) -> Job:
+    def job(self, options: ExtractOptions = DEFAULT_OPTIONS) -> Job:
         first = self.paths[0]
-        return Job(str(first.path.resolve()), str(first.path), self.doc_id, first.fmt)
+        return Job(str(first.path.resolve()), str(first.path), self.doc_id, first.fmt, options)
 
 
 @dataclass
@@ -494,7 +503,7 @@ def _run_locked(inputs: Sequence[Path], options: RunOptions, observer: Observer,
         run.reuse(manifest, doc_id, group)
     tasks = {t.doc_id: t for t in plan.parse}
     peaks: dict[str, float] = {}
-    outcomes = _execute([t.job() for t in plan.parse], options, faults, peaks)
+    outcomes = _execute([t.job(options.extract) for t in plan.parse], options, faults, peaks)
     try:
         with contextlib.closing(outcomes):
             for outcome in outcomes:

@@ -48,10 +48,12 @@ from pathlib import Path
 
 from extractor.errors import RunError
 from extractor.model import (
+    DEFAULT_OPTIONS,
     PARSER_VERSION,
     DocumentResult,
     DocumentRow,
     EntrustmentRow,
+    ExtractOptions,
     FileRow,
     RecipientRow,
     RiskRow,
@@ -91,6 +93,7 @@ class Job:
     source_path: str
     doc_id: str
     fmt: str = "pdf"
+    options: ExtractOptions = DEFAULT_OPTIONS
 
 
 @dataclass
@@ -152,7 +155,7 @@ def _read_and_extract(job: Job) -> DocumentResult:
         return _failed(job, UNREADABLE, f"the file could not be read: {exc.strerror or exc}")
     if sha256_bytes(data) != job.doc_id:
         return _failed(job, CHANGED, "the file changed while the run was reading it; run again to pick it up")
-    return extract_bytes(data, job.source_path)
+    return extract_bytes(data, job.source_path, job.options)
 
 
 def _failed(job: Job, kind: str, reason: str) -> DocumentResult:
