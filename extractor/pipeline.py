@@ -14,6 +14,7 @@ from extractor.forms.match import Walker, label_text
 from extractor.forms.spec import choose_spec
 from extractor.layout import document_rows
 from extractor.model import DEFAULT_OPTIONS, PARSER_VERSION, DocumentResult, DocumentRow, ExtractOptions, failed_result
+from extractor.normalise.enrich import enrich
 from extractor.read.pdf import read_pdf
 from extractor.read.sniff import sniff_format
 from extractor.text.parse import parse_text
@@ -73,7 +74,7 @@ def extract_bytes(data: bytes, source_path: str, options: ExtractOptions = DEFAU
             doc_id, source_path, fmt, "internal_error", f"internal error while parsing: {type(exc).__name__}: {exc}"
         )
     result.document.parser_version = PARSER_VERSION
-    return result
+    return enrich(result)
 
 
 def extract_document(path: str | Path, source_path: str | None = None,
