@@ -120,6 +120,11 @@ def test_organization_kind_is_one_of_the_documented_values(text: str) -> None:
     # without a space, a prefix legal form splits only at a known place name + unit
     ("株式会社トキワ電算技研", "株式会社トキワ電算技研", None),
     ("株式会社ソリューションセンター", "株式会社ソリューションセンター", None),
+    ("株式会社日本データサポート自治体営業部", "株式会社日本データサポート", "自治体営業部"),
+    ("株式会社日本ネットワーク開発公共事業本部", "株式会社日本ネットワーク開発", "公共事業本部"),
+    ("株式会社ハルカゼ公共システムズ", "株式会社ハルカゼ公共システムズ", None),
+    # 仙北 is not a known place: no split
+    ("株式会社アカツキ行政システムズ仙北支社", "株式会社アカツキ行政システムズ仙北支社", None),
     # several contractors in one cell: normalised, never split
     ("日本電気株式会社、富士通(株)青森支店", "日本電気株式会社、富士通株式会社青森支店", None),
     # two legal forms: which one ends the company is not clear, so no split

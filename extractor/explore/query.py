@@ -78,7 +78,9 @@ def print_table(table: pa.Table, console: Any) -> None:
     """A rich table on the console, lists joined by `、`."""
     from rich.table import Table
 
-    out = Table(*table.column_names, show_lines=False)
+    out = Table(show_lines=False)
+    for name in table.column_names:
+        out.add_column(name, overflow="fold")  # wrap long values: a cut value reads as a different one
     for cells in row_texts(table.to_pylist(), table.column_names):
         out.add_row(*cells)
     console.print(out)

@@ -32,7 +32,9 @@ tests/test_names.py.  Precision first: when a rule cannot tell, the value is lef
   (b) the legal form starts it (`株式会社アカツキ行政システムズ 東北支社`): the words after a space,
       from the first word with a Japanese character, if they end in a branch unit; without a
       space, only a region or prefecture (or 政令指定都市) name directly followed by a branch unit
-      (支店, 支社, 営業所, 営業部, 本部, 事業部 …) at the end;
+      (支店, 支社, 営業所, 営業部, 本部, 事業部 …) at the end, or a public-sector business unit
+      (自治体/公共/官公庁/行政/文教, optionally + 営業/ソリューション/システム/ビジネス, + 営業部/本部/
+      事業部/事業本部/統括部/営業所: `自治体営業部`, `公共事業本部`) at the end;
 - a cell naming several contractors (`、`) is normalised as a whole, never split;
 - placeholders (－, なし, 該当なし, 未定) give null.
 
@@ -161,6 +163,11 @@ _REGIONS = (
 _PLACES = sorted({*_REGIONS, *PREFECTURES, *(p[:-1] for p in PREFECTURES if p != "北海道")}, key=len, reverse=True)
 _PLACE_UNIT = "(?:支店|支社|営業所|事業所|出張所|事務所|支部|分室|オフィス|本部|営業部|営業本部|事業部|事業本部|営業課)"
 _PLACE_BRANCH = re.compile("(?:" + "|".join(_PLACES) + ")" + _PLACE_UNIT + "$")
+# The public-sector business units vendors name their departments after (自治体営業部, 公共事業本部).
+_SECTOR_UNIT = re.compile(
+    r"(?:自治体|公共|官公庁|行政|文教)(?:営業|ソリューション|システム|ビジネス)?"
+    r"(?:営業部|営業本部|事業部|事業本部|本部|統括部|営業所)$"
+)
 _PLACEHOLDERS = frozenset({"", "-", "‐", "―", "—", "ー", "なし", "該当なし", "未定"})
 
 
@@ -180,9 +187,11 @@ def _branch_after_prefix_form(name: str, form_end: int) -> str | None:
         if not words[k].isascii():
             tail = squeeze(" ".join(words[k:]))
             return tail if _ENDS_IN_UNIT.search(tail) else None
-    m = _PLACE_BRANCH.search(squeeze(name[form_end:]))
-    if m and m.start() > 0:
-        return m.group(0)
+    rest = squeeze(name[form_end:])
+    for pattern in (_PLACE_BRANCH, _SECTOR_UNIT):
+        m = pattern.search(rest)
+        if m and m.start() > 0:
+            return m.group(0)
     return None
 
 
