@@ -33,6 +33,14 @@ def _hook(func: F) -> F:
     return cast(F, hookimpl(func))
 
 SOURCE_ROUTE = r"^/-/source/(?P<doc_id>[0-9a-f]{64})/(?P<name>[^/]+)$"
+CSS_PATH = "/-/pia-extract.css"
+# The Japanese column labels as a compact multi-column list, so the rows stay on the first screen.
+CSS = """
+dl.column-descriptions { columns: 16em auto; column-gap: 2em; font-size: 0.8em; margin: 0.5em 0; }
+dl.column-descriptions dt { break-after: avoid; margin-top: 0.2em; }
+dl.column-descriptions dd { margin: 0 0 0.2em 1em; break-before: avoid; }
+td.col-source_url a.pia-source { white-space: nowrap; }
+"""
 
 
 def _file_of(url: str) -> Path:
@@ -94,9 +102,18 @@ async def serve_source(datasette: Any, request: Any) -> Response:
     return Response(data, content_type=kind, headers={"content-disposition": "inline"})
 
 
+async def serve_css() -> Response:
+    return Response(CSS, content_type="text/css; charset=utf-8")
+
+
 @_hook
 def register_routes() -> list[tuple[str, Callable[..., Any]]]:
-    return [(SOURCE_ROUTE, serve_source)]
+    return [(SOURCE_ROUTE, serve_source), (f"^{CSS_PATH}$", serve_css)]
+
+
+@_hook
+def extra_css_urls() -> list[str]:
+    return [CSS_PATH]
 
 
 @_hook
