@@ -10,7 +10,7 @@ labels mean is the binder's business (`extractor.forms.bind`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from extractor.forms.cell_values import CellsValue, cell_text, label_text
@@ -30,13 +30,15 @@ from extractor.forms.events import (
 )
 from extractor.forms.patterns import part_key, patterns
 from extractor.forms.spec import FormSpec, Part
-from extractor.layout import Cell, Row
+from extractor.layout import Cell, Line, Row
+from extractor.layout.cells import line_of_words
 from extractor.normalise import clean_line, fold, item_number, label_key, strip_item_number
 
 _BLOCK_NO = re.compile(r"^\s*(\d{1,3})?\s*[:：]?\s*(.*)$", re.S)
 _RISK_NO = re.compile(r"^\s*\d{0,3}\s*[:：]")
 _SECTION_TAIL = re.compile(r"\s*(?:[\[［].*|[☐□☑■].*)$")
 _CIRCLED_START = re.compile(r"^\s*[①-⑳]")
+ROW_TOL = 2.0  # pt: a row starting this far above a label cell's bottom is still beside it
 
 
 def stamp_version(folded: str) -> str | None:
@@ -80,9 +82,15 @@ class RowReader:
     group: str | None = None
     group_bottom: tuple[int, float] | None = None
     cover_pending: list[tuple[Cell, str]] = field(default_factory=list)
+    pending: LogicalRow | None = None  # a label/value row that rows below it may continue
 
     def events(self, rows: list[Row]) -> Iterator[Event]:
         for row in rows:
+            if self.pending is not None:
+                if not row.free and self.pending.takes(row, self.is_known):
+                    continue
+                yield self.pending.event()
+                self.pending = None
             if row.free:
                 yield from self.free_line(label_text(row.cells[0]), row)
             elif self.is_heading_cell(row):
@@ -93,6 +101,9 @@ class RowReader:
                 yield from self.cover_row(row)
             else:
                 yield from self.body_row(row)
+        if self.pending is not None:
+            yield self.pending.event()
+            self.pending = None
 
     # ------------------------------------------------------------ free lines and headings
 
@@ -159,26 +170,43 @@ class RowReader:
         if len(row.cells) == 1:
             yield from self.single_cell(row.cells[0], row)
             return
-        self.update_group(row)
-        n_value = 2 if len(row.cells) >= 3 and _is_legend_cell(row.cells[-1]) else 1
-        label_cell, value_cells = row.cells[-1 - n_value], row.cells[-n_value:]
+        label_at, value_cells = self.shape(row)
+        self.update_group(row, label_at)
+        label_cell = row.cells[label_at]
         label = label_text(label_cell)
-        if not label and len(row.cells) >= 2 + n_value:
+        if not label and label_at >= 1:
             label = label_text(row.cells[0])
         where = Where(page=row.page, line=row.line)
         heading = self.block_heading(label, cell_text(value_cells[0]), None, where)
         if heading is not None:
             yield from heading
             return
-        yield Labeled(label, CellsValue(tuple(value_cells)), self.group, where)
+        self.pending = LogicalRow(label, label_cell, self.group, list(value_cells), where)
 
-    def update_group(self, row: Row) -> None:
-        if len(row.cells) >= 3 and not row.cells[0].is_empty():
+    def shape(self, row: Row) -> tuple[int, list[Cell]]:
+        """(index of the label cell, the value cells): the rightmost printed label of the form, else by position.
+
+        A spreadsheet print splits one value over several cells (`[ ○ ] 宛名… | [ ○ ] 税務…`), so the
+        label is not always the cell before the last; a ＜選択肢＞ legend cell closing the row is a value cell.
+        """
+        cells = row.cells
+        n_value = 2 if len(cells) >= 3 and _is_legend_cell(cells[-1]) else 1
+        known = [k for k, c in enumerate(cells[:-n_value]) if self.is_known(label_text(c))]
+        at = known[-1] if known else len(cells) - 1 - n_value
+        return at, cells[at + 1 :]
+
+    def is_known(self, text: str) -> bool:
+        key = label_key(text)
+        return bool(key) and key in self.spec.label_keys
+
+    def update_group(self, row: Row, label_at: int) -> None:
+        """A first cell left of the label is a group label spanning rows (保管期間 | 期間 / その妥当性)."""
+        if label_at >= 1 and not row.cells[0].is_empty():
             first = row.cells[0]
             self.group, self.group_bottom = label_text(first), (first.page, first.y1)
         elif self.group_bottom:
             page, bottom = self.group_bottom
-            if (row.page != page or row.y0 >= bottom - 1) and len(row.cells) < 3:
+            if (row.page != page or row.y0 >= bottom - 1) and label_at < 1:
                 self.group, self.group_bottom = None, None
 
     def single_cell(self, cell: Cell, row: Row) -> Iterator[Event]:
@@ -250,6 +278,74 @@ class RowReader:
         if header == label_key(self.name_header()):
             return "recipient"
         return next((col for fragment, col in self.spec.annex.columns.items() if label_key(fragment) in header), None)
+
+
+@dataclass
+class LogicalRow:
+    """A label and its value, which a spreadsheet print may spread over several rows of cells.
+
+    Rows under a label cell that spans them (merged), or under an empty label column (also at
+    the top of the next page), whose cells all stand right of the label are more of the same
+    value (`[ ○ ] …` option rows, a long text continued over fixed-height rows) — unless they
+    print a label of their own.
+    """
+
+    label: str
+    label_cell: Cell
+    group: str | None
+    value_cells: list[Cell]
+    where: Where
+    continued: bool = False
+    span: tuple[int, float] = (0, 0.0)  # (page, bottom) of the label column beside the value
+
+    def __post_init__(self) -> None:
+        self.span = (self.label_cell.page, self.label_cell.y1)
+
+    def takes(self, row: Row, is_known: Callable[[str], bool]) -> bool:
+        """Add `row` to this value when it continues it (see the class docstring)."""
+        x1 = self.label_cell.x1
+        filled = [c for c in row.cells if not c.is_empty()]
+        if not filled or any(c.x0 < x1 - 2 for c in filled) or any(is_known(label_text(c)) for c in filled):
+            return False
+        page, bottom = self.span
+        beside = [c for c in row.cells if c.x0 < x1 - 2]  # the (empty) label column of this row
+        spanned = row.page == page and row.y0 < bottom - ROW_TOL
+        under_empty_label = bool(beside) and row.page in (page, page + 1)
+        if not (spanned or under_empty_label):
+            return False
+        if beside:
+            lowest = max(beside, key=lambda c: (c.page, c.y1))
+            self.span = max(self.span, (lowest.page, lowest.y1))
+        self.value_cells.extend(filled)
+        self.continued = True
+        return True
+
+    def event(self) -> Labeled:
+        cells = self.value_cells
+        if not self.continued:
+            return Labeled(self.label, CellsValue(tuple(cells)), self.group, self.where)
+        lines = join_marker_lines([ln for c in cells for ln in c.lines])
+        inner = [box for c in cells for box in c.inner]
+        merged = Cell(cells[0].page, min(c.x0 for c in cells), min(c.y0 for c in cells),
+                      max(c.x1 for c in cells), max(c.y1 for c in cells), lines, inner)
+        return Labeled(self.label, CellsValue((merged,)), self.group, self.where)
+
+
+_MARKER_ONLY = re.compile(r"^[\[\]［］\s○◯●✓✔☑☒■☐□レ]+$")
+
+
+def join_marker_lines(lines: list[Line]) -> list[Line]:
+    """The lines of several cells, top to bottom; a line of brackets or marks only (`[`, `○`, `]`
+    printed in cells of their own) is joined with the lines beside it, so `[ ○ ] label` reads as one."""
+    out: list[Line] = []
+    for line in sorted(lines, key=lambda ln: (round(ln.y0), ln.x0)):
+        prev = out[-1] if out else None
+        if prev is not None and abs(prev.y0 - line.y0) < ROW_TOL and (
+                _MARKER_ONLY.match(prev.text) or _MARKER_ONLY.match(line.text)):
+            out[-1] = line_of_words([*prev.words, *line.words])
+        else:
+            out.append(line)
+    return out
 
 
 def risk_titles(cell: Cell | None, label: str, heading: str) -> str | None:
