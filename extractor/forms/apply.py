@@ -13,7 +13,7 @@ from extractor.forms.choices import OptionHit, Resolved, match_options, paren_te
 from extractor.forms.events import ChoiceRead, ValueSource, Where
 from extractor.forms.patterns import patterns
 from extractor.forms.spec import Field
-from extractor.model import DocumentResult, FileRow, RecipientRow
+from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow
 from extractor.normalise import label_key, parse_count, parse_date
 
 if TYPE_CHECKING:
@@ -106,6 +106,27 @@ def _flags(binder: Binder, f: Field, record: Any, value: ValueSource) -> None:
         setattr(record, columns[0], h.checked)
         _, n = parse_count(h.rest)
         setattr(record, columns[1], n)
+
+
+# ---------------------------------------------------------------- names, one record each
+
+_NAME_SPLIT = re.compile(r"\n|、(?![^（(]*[)）])")  # a line break, or 、 outside brackets
+
+
+def names_of(text: str) -> list[str]:
+    """`国民健康保険システム\n中間サーバー` or `Aシステム、Bシステム` -> one name each (bullets stripped)."""
+    names = (n.strip().lstrip("・･-－ ").strip() for n in _NAME_SPLIT.split(text))
+    return [n for n in names if n]
+
+
+def names_to_rows(binder: Binder, f: Field, value: ValueSource, where: Where) -> None:
+    """A list of names printed in one cell (様式2 Ⅰ1③ システムの名称): one record per name, numbered 1, 2, …"""
+    table = getattr(binder.result, f.table)
+    row_type = ROW_TYPES[f.table]
+    for name in names_of("\n".join(value.items())):
+        record = row_type(doc_id=binder.doc_id, **{f.number or "": len(table) + 1, f.column: name})
+        table.append(record)
+        binder.touch(record, where)
 
 
 # ---------------------------------------------------------------- annex lists

@@ -75,7 +75,6 @@ class Binder:
         self.state = State()
         self.parts_seen: set[str] = set()
         self.annex_refs: dict[str, int] = {}
-        self.pages: dict[int, set[int]] = {}  # id(record) -> pages it was read from
         self.fields_by_key = _index(spec.fields)
 
     # ------------------------------------------------------------ dispatch
@@ -117,7 +116,7 @@ class Binder:
         st.kind, st.count = e.kind, 0
 
     def on_section(self, e: Section) -> None:
-        if self.take_below(e.text, e.where):
+        if self.take_below(e.text, e.items, e.where):
             return
         st = self.state
         if st.unsectioned and e.no > 1:  # risk rows read before the first heading the input kept
@@ -132,7 +131,7 @@ class Binder:
                                  and label_key(vb.section) == label_key(e.title)), None)
 
     def on_note(self, e: Note) -> None:
-        if self.take_below(e.text, e.where):
+        if self.take_below(e.text, e.items, e.where):
             return
         closing = patterns().closing_row.match(e.text)
         st = self.state
@@ -142,7 +141,7 @@ class Binder:
             for r in st.unsectioned:
                 r.section = title
 
-    def take_below(self, text: str, where: Where) -> bool:
+    def take_below(self, text: str, items: tuple[str, ...], where: Where) -> bool:
         """The single row under a `value_below` section heading is that section's value."""
         vb, self.state.pending_below = self.state.pending_below, None
         if vb is None:
@@ -155,6 +154,11 @@ class Binder:
             self.state.file = file
             self.result.files.append(file)
             self.touch(file, where)
+        elif vb.action == "file_names":
+            for name in apply.names_of("\n".join(items) or text):
+                file = FileRow(self.doc_id, len(self.result.files) + 1, name=name)
+                self.result.files.append(file)
+                self.touch(file, where)
         else:
             self.state.risk_file_no = no if no is not None else self.file_no_by_name(name)
         return True
@@ -209,12 +213,14 @@ class Binder:
             if fld is not None:
                 apply.apply_field(self, fld, self.result.document, e.value, e.where)
             return
-        fld = self.find_field(e.label, e.group)
-        if st.part.risks and self.is_choice(e):
+        fld = self.find_field(e.label, e.group, e.in_heading)
+        if st.part.risks and not e.in_heading and self.is_choice(e):
             self.risk_row(e)
             if fld is None:
                 return
-        if fld is not None:
+        if fld is not None and fld.kind == "names":
+            apply.names_to_rows(self, fld, e.value, e.where)
+        elif fld is not None:
             record = self.record_for(fld.table)
             if record is not None:
                 apply.apply_field(self, fld, record, e.value, e.where)
@@ -228,15 +234,15 @@ class Binder:
             return True
         return bool(self.spec.question_options(e.label)) and e.value.has_bracket()
 
-    def find_field(self, label: str, group: str | None) -> Field | None:
+    def find_field(self, label: str, group: str | None, in_heading: bool = False) -> Field | None:
         key = label_key(label)
         if not key:
             return None
         for f in self.fields_by_key.get(key, ()):
-            if self.in_context(f, group):
+            if f.in_heading == in_heading and self.in_context(f, group):
                 return f
         for f in self.spec.fields:  # a label printed with a typo or a small variation
-            if self.in_context(f, group) and len(f.key) >= 4 and any(
+            if f.in_heading == in_heading and self.in_context(f, group) and len(f.key) >= 4 and any(
                     difflib.SequenceMatcher(None, k, key).ratio() >= 0.88 for k in f.keys):
                 return f
         return None
@@ -314,12 +320,14 @@ class Binder:
 
     # ------------------------------------------------------------ provenance and end
 
-    def touch(self, record: object, where: Where) -> None:
+    def touch(self, record: Any, where: Where) -> None:
         """Remember that `record` holds a value read at `where`."""
-        if where.page is not None:
-            self.pages.setdefault(id(record), set()).add(where.page)
-            if getattr(record, "page", None) is None:
-                record.page = where.page  # type: ignore[attr-defined]
+        if where.page is not None and hasattr(record, "pages"):
+            pages = record.pages if record.pages is not None else []
+            if where.page not in pages:
+                record.pages = [*pages, where.page]
+            if record.page is None:
+                record.page = where.page
         if where.line is not None and getattr(record, "line", None) is None:
             record.line = where.line  # type: ignore[attr-defined]
 
@@ -328,8 +336,9 @@ class Binder:
         apply.check_counts(self.result)
         for table in ("systems", "files", "entrustments", "recipients", "risk_ratings"):
             for rec in getattr(self.result, table):
-                pages = self.pages.get(id(rec), set())
-                rec.pages = sorted(pages) if len(pages) > 1 else None
+                rec.pages = sorted(rec.pages) if rec.pages and len(rec.pages) > 1 else None
+        for rec in self.result.recipients:
+            rec.is_reference = rec.listed_in == "reference"
         for part in self.spec.parts:
             if part.key not in self.parts_seen:
                 self.result.warn(f"section {part.numeral} {part.title} was not found")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from extractor.forms.cell_values import CellsValue, cell_text, label_text
+from extractor.forms.cell_values import CellsValue, cell_items, cell_text, label_text
 from extractor.forms.events import (
     AnnexRow,
     AnnexStart,
@@ -83,6 +83,7 @@ class RowReader:
     group_bottom: tuple[int, float] | None = None
     cover_pending: list[tuple[Cell, str]] = field(default_factory=list)
     pending: LogicalRow | None = None  # a label/value row that rows below it may continue
+    heading: str | None = None  # the heading just read: an answer row printed under it is its value
 
     def events(self, rows: list[Row]) -> Iterator[Event]:
         for row in rows:
@@ -108,7 +109,7 @@ class RowReader:
     # ------------------------------------------------------------ free lines and headings
 
     def free_line(self, text: str, row: Row) -> Iterator[Event]:
-        folded, where = fold(text), Where(page=row.page, line=row.line)
+        folded, where = fold(text), Where(page=row.page or None, line=row.line)
         version = stamp_version(folded)
         if version:
             yield Stamp(version)
@@ -143,7 +144,7 @@ class RowReader:
 
     def cover_row(self, row: Row) -> Iterator[Event]:
         cells = [c for c in row.cells if not c.is_empty()]
-        where = Where(page=row.page, line=row.line)
+        where = Where(page=row.page or None, line=row.line)
         if self.cover_pending:  # labels printed in a row above their values
             for label_cell, label in self.cover_pending:
                 below = [c for c in row.cells if c.x0 < label_cell.x1 - 2 and c.x1 > label_cell.x0 + 2]
@@ -170,13 +171,18 @@ class RowReader:
         if len(row.cells) == 1:
             yield from self.single_cell(row.cells[0], row)
             return
+        heading, self.heading = self.heading, None
+        filled = [c for c in row.cells if not c.is_empty()]
+        if heading and _is_answer(filled[0].text) and not any(self.is_known(label_text(c)) for c in filled):
+            yield Labeled(heading, CellsValue(tuple(filled)), None, Where(page=row.page or None, line=row.line))
+            return
         label_at, value_cells = self.shape(row)
         self.update_group(row, label_at)
         label_cell = row.cells[label_at]
         label = label_text(label_cell)
         if not label and label_at >= 1:
             label = label_text(row.cells[0])
-        where = Where(page=row.page, line=row.line)
+        where = Where(page=row.page or None, line=row.line)
         heading = self.block_heading(label, cell_text(value_cells[0]), None, where)
         if heading is not None:
             yield from heading
@@ -210,20 +216,28 @@ class RowReader:
                 self.group, self.group_bottom = None, None
 
     def single_cell(self, cell: Cell, row: Row) -> Iterator[Event]:
-        where = Where(page=row.page, line=row.line)
+        where = Where(page=row.page or None, line=row.line)
         text = cell_text(cell)
+        heading, self.heading = self.heading, None
+        if heading and _is_answer(text):
+            yield Labeled(heading, CellsValue((cell,)), None, where)
+            return
         first = label_text(cell) if len(cell.lines) <= 1 else clean_line(cell.lines[0].text)
-        heading = self.block_heading(first, "", cell, where)
-        if heading is not None:
-            yield from heading
+        block = self.block_heading(first, "", cell, where)
+        if block is not None:
+            yield from block
             return
         no = item_number(first)
         if no is not None and not _CIRCLED_START.match(first):
             self.group = None
             title = _SECTION_TAIL.sub("", strip_item_number(first)).strip()
-            yield Section(no, title, text, where)
+            yield Section(no, title, text, where, tuple(cell_items(cell)))
+            if title != strip_item_number(first):  # checkboxes printed in the heading: `[ ] 委託しない`
+                yield Labeled(title, CellsValue((cell,)), None, where, in_heading=True)
+            self.heading = title
         else:
-            yield Note(text, where)
+            yield Note(text, where, tuple(cell_items(cell)))
+            self.heading = text if len(cell.lines) <= 2 else None
 
     def block_heading(self, label: str, value: str, cell: Cell | None, where: Where) -> list[Event] | None:
         """システム1 / 委託事項2 | title / リスク１： title -> the block's event; None if `label` is no heading."""
@@ -264,7 +278,7 @@ class RowReader:
         continues = not values.get("recipient") and self.header_page == row.page
         if not continues:
             self.header_page = -1
-        yield AnnexRow(values, continues, Where(page=row.page, line=row.line))
+        yield AnnexRow(values, continues, Where(page=row.page or None, line=row.line))
 
     def name_header(self) -> str:
         return next(lst.name_header for kind, lst in self.spec.annex_lists if kind == self.annex_kind)
@@ -360,6 +374,11 @@ def risk_titles(cell: Cell | None, label: str, heading: str) -> str | None:
         else:
             joined.append(t)
     return "\n".join(t for t in joined if t) or None
+
+
+def _is_answer(text: str) -> bool:
+    """A cell that starts with an answer bracket `[ 十分である ]` (printed under its heading)."""
+    return fold(text).lstrip()[:1] in "[［"
 
 
 def _is_legend_cell(cell: Cell) -> bool:

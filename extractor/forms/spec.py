@@ -28,7 +28,7 @@ from extractor.normalise import label_key, strip_item_number
 
 LAYOUT_DIR = Path(layouts.__file__).resolve().parent
 SPEC_VERSION = 2
-FieldKind = Literal["text", "choice", "checkbox", "flags", "date", "flag", "names"]
+FieldKind = Literal["text", "choice", "checkbox", "flags", "date", "names"]  # names: one record per line
 
 
 # ---------------------------------------------------------------- the file format
@@ -70,7 +70,7 @@ class ValueBelow:
 
     part: str
     section: str
-    action: Literal["new_file", "select_file"]
+    action: Literal["new_file", "select_file", "file_names"]  # file_names: one file per line
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,9 @@ class Field:
     true_if: str | None = None  # a choice stored as bool: true when this option is chosen
     count: str | None = None  # column for the `（ N ）件` printed with the choice
     flags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # option -> (bool column, count column)
-    option: str | None = None  # kind flag: the one checkbox label (委託しない)
     optional: bool = False  # not counted as expected (a row many documents leave out)
+    number: str | None = None  # kind names: the column numbering the records (system_no)
+    in_heading: bool = False  # checkboxes printed in the section heading itself (`４．… [ ] 委託しない`)
 
     @property
     def table(self) -> str:
@@ -296,7 +297,7 @@ def _field_lines(raw: dict[str, Any]) -> list[int]:
     return [getattr(f, "line", 0) for f in (*(raw.get("cover") or []), *(raw.get("fields") or []))]
 
 
-_TYPES = {"text": (str,), "date": (str,), "choice": (str, bool), "names": (str,), "flag": (bool,)}
+_TYPES = {"text": (str,), "date": (str,), "choice": (str, bool), "names": (str,)}
 
 
 def _column_type(table: str, column: str, at: str) -> Any:
@@ -338,6 +339,10 @@ def _check_field(f: Field, at: str, choices: dict[str, Any], boxes: dict[str, An
         _expect(f.table, f.column, allowed, at)
     if f.count:
         _expect(f.table, f.count, (int,), at)
+    if f.kind == "names":
+        if not f.number:
+            raise SpecError(f"{at}: a names field needs 'number' (the column numbering its records)")
+        _expect(f.table, f.number, (int,), at)
 
 
 def _check_checkbox(f: Field, at: str, boxes: dict[str, Any]) -> None:
