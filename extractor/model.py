@@ -251,3 +251,13 @@ def failed_result(doc_id: str, source_path: str, fmt: str, kind: ErrorKind | str
         error_kind=ErrorKind(kind).value,
     )
     return DocumentResult(document=row)
+
+
+ROW_TYPES: dict[str, type] = {
+    "documents": DocumentRow,
+    "systems": SystemRow,
+    "files": FileRow,
+    "entrustments": EntrustmentRow,
+    "recipients": RecipientRow,
+    "risk_ratings": RiskRow,
+}

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.forms.spec import LAYOUT_DIR, SpecError, all_specs, choose_spec, load_spec, option_sets
+from extractor.errors import SpecError
+from extractor.forms.detect import detect_form
+from extractor.forms.spec import LAYOUT_DIR, all_specs, load_spec, option_sets
 
 
 def test_all_layouts_load() -> None:
@@ -16,7 +18,7 @@ def test_all_layouts_load() -> None:
         assert spec.fields and spec.parts
         for f in spec.fields:
             if f.kind in ("choice", "checkbox", "flags"):
-                assert f.options, f"{spec.id}: {f.label} has no options"
+                assert spec.options_of(f), f"{spec.id}: {f.label} has no options"
 
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
@@ -43,11 +45,12 @@ def test_option_sets_are_numbered_as_printed() -> None:
 
 
 def test_form_detection_by_title_and_stamp() -> None:
-    full = choose_spec("特定個人情報保護評価書（全項目評価書）", "")
-    focused = choose_spec("特定個人情報保護評価書(重点項目評価書)", "")
-    assert full is not None and full.form_type == "full"
-    assert focused is not None and focused.form_type == "focused"
-    assert choose_spec("請求書", "") is None
+    assert detect_form("特定個人情報保護評価書（全項目評価書）").form_type == "full"
+    assert detect_form("特定個人情報保護評価書(重点項目評価書)").form_type == "focused"
+    stamped = detect_form("特定個人情報保護評価書", "[平成30年５月　様式４]")
+    assert (stamped.form_type, stamped.version) == ("full", "平成30年5月 様式4")
+    assert detect_form("住民基本台帳事務 全項目評価書の概要").form_type == "summary"
+    assert detect_form("請求書").form_type is None
 
 
 def test_option_lists_keep_thousands_commas() -> None:

@@ -49,6 +49,7 @@ class Row:
     y0: float
     cells: list[Cell]
     free: bool = False  # a line of text outside the ruled table
+    line: int | None = None  # 1-based source line, for rows rebuilt from a text input
 
     @property
     def texts(self) -> list[str]:

@@ -21,6 +21,7 @@ from extractor.layout import Row
 from extractor.model import DocumentResult, EntrustmentRow, FileRow, RecipientRow, SystemRow
 from extractor.normalise import clean_line, fold, join_lines, label_key, label_prefix_end, parse_date
 from extractor.text.summary_tables import COLUMN_NAMES, TableHead, header_columns, text_units
+from extractor.text.summary_vocab import is_summary_head
 
 _TITLE_END = re.compile(r"概要(について)?\s*$")
 _PART_WORDS = (("基本情報", "I"), ("特定個人情報ファイルの概要", "II"), ("その他のリスク対策", "IV"),
@@ -73,21 +74,6 @@ OTHER_LABELS = (
     "期間を短縮する特段の理由", "結果",
 )
 _LABEL_KEYS = sorted({*LABELS, *(label_key(x) for x in OTHER_LABELS)}, key=len, reverse=True)
-
-
-def is_summary_head(text: str) -> bool:
-    """True when a title line of the document's head names a 概要 of an 評価書.
-
-    `…全項目評価書の概要について`, or `「…評価書（案）」の概要` possibly after a first title line;
-    a `Ⅱ 特定個人情報ファイルの概要` heading (項目一覧 of a full form) is not a title.
-    """
-    lines = [clean_line(fold(x)) for x in text.splitlines() if x.strip()]
-    for k, line in enumerate(lines):
-        if "ファイルの概要" in line or not _TITLE_END.search(line):
-            continue
-        if "評価書" in line or (k > 0 and "評価書" in lines[k - 1]):
-            return True
-    return False
 
 
 @dataclass
