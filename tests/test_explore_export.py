@@ -152,3 +152,14 @@ def test_each_row_links_to_its_source_page_and_the_page_holds_the_value(corpus_o
         with pymupdf.open(url2pathname(urlsplit(url).path)) as pdf:
             text = "".join("".join(pdf[p - 1].get_text().split()) for p in spanned)
         assert "".join(contractor.split()) in text, (contractor, url, spanned)
+
+
+def test_relative_input_paths_link_from_another_directory(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "samples", project / "samples")
+    res = pia_extract("run", "samples", "--out", "out", "-j", "2", "-q", cwd=project)
+    assert res.returncode == 0, res.stderr
+    export(project / "out", "sqlite", tmp_path / "db")  # from the repository root, not from `project`
+    db = sqlite3.connect(tmp_path / "db" / "pia.sqlite")
+    urls = {u for (u,) in db.execute("SELECT source_url FROM documents")}
+    assert urls == {(project / "samples" / p.name).as_uri() for p in (project / "samples").glob("*.pdf")}

@@ -106,11 +106,12 @@ def _bold(cell: Any, font: Any) -> Any:
     return cell
 
 
-def export_sqlite(tables: dict[str, pa.Table], dest: Path) -> Path:
+def export_sqlite(tables: dict[str, pa.Table], dest: Path, out_dir: Path) -> Path:
     from extractor.explore.sqlite import SQLITE_NAME, build_database
 
     path = dest / SQLITE_NAME
-    _replace_atomically(path, lambda tmp: build_database(tables, tmp))
+    bases = (Path.cwd(), out_dir.resolve().parent)  # where `run` was most likely started
+    _replace_atomically(path, lambda tmp: build_database(tables, tmp, bases))
     return path
 
 
@@ -124,6 +125,6 @@ def export(out_dir: Path, to: ExportFormat, dest: Path | None = None, ja: bool =
             return export_csv(tables, target, ja)
         if to == "xlsx":
             return export_xlsx(tables, target, ja)
-        return [export_sqlite(tables, target)]
+        return [export_sqlite(tables, target, out_dir)]
     except OSError as exc:
         raise ExportError(f"cannot write the export to {target}: {exc.strerror or exc}") from exc

@@ -3,7 +3,8 @@
 - every table as written in Parquet; list cells as JSON arrays (what `json_each` and
   Datasette's array facets read), booleans as 0/1;
 - `source_url` on every row: the input file as a `file://` URL, with `#page=N` for a PDF row
-  whose page is known (null when the file is not where the run found it), and the document's
+  whose page is known (null when no path of the document is a file any more; a relative path
+  is tried against the current directory, then the output directory's parent), and the document's
   `organization_body` and `form_type` on the rows of the other tables (to filter and facet by);
 - an FTS5 index with the `trigram` tokenizer on the text columns of each table
   (`<table>_fts`), so Japanese text matches by substring without a word splitter;
@@ -67,12 +68,22 @@ class DocInfo:
     form_type: str | None
 
 
-def doc_infos(documents: pa.Table) -> dict[str, DocInfo]:
+def find_input(paths: list[str], bases: tuple[Path, ...]) -> Path | None:
+    """The first of a document's input paths that is a file now (a relative path tried against each base)."""
+    for given in paths:
+        for base in bases:
+            path = base / given  # an absolute `given` ignores the base
+            if path.is_file():
+                return path.resolve()
+    return None
+
+
+def doc_infos(documents: pa.Table, bases: tuple[Path, ...] = ()) -> dict[str, DocInfo]:
     infos: dict[str, DocInfo] = {}
-    rows = documents.select(["doc_id", "source_path", "source_format", "organization_body", "form_type"])
-    for row in sorted(rows.to_pylist(), key=lambda r: r["source_path"] or ""):
-        path = Path(row["source_path"] or "")
-        url = path.resolve().as_uri() if row["source_path"] and path.is_file() else None
+    bases = bases or (Path.cwd(),)
+    for row in sorted(documents.to_pylist(), key=lambda r: r["source_path"] or ""):
+        found = find_input([p for p in [row["source_path"], *(row.get("source_paths") or [])] if p], bases)
+        url = found.as_uri() if found is not None else None
         known = infos.get(row["doc_id"])
         if known is None or (known.url is None and url is not None):
             infos[row["doc_id"]] = DocInfo(url, row["source_format"] == "pdf", row["organization_body"],
@@ -99,12 +110,13 @@ def _columns(table: str, data: pa.Table) -> dict[str, type]:
     return columns | extra
 
 
-def build_database(tables: dict[str, pa.Table], path: Path) -> None:
-    """Write a fresh SQLite database at `path` (which must not be in use)."""
+def build_database(tables: dict[str, pa.Table], path: Path, bases: tuple[Path, ...] = ()) -> None:
+    """Write a fresh SQLite database at `path` (which must not be in use); relative input paths are tried
+    against each of `bases`."""
     import sqlite_utils
 
     db = sqlite_utils.Database(path, recreate=True)
-    infos = doc_infos(tables["documents"])
+    infos = doc_infos(tables["documents"], bases)
     for name in TABLE_NAMES:
         target = db.table(name)
         target.create(_columns(name, tables[name]))
