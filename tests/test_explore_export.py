@@ -159,7 +159,8 @@ def test_relative_input_paths_link_from_another_directory(tmp_path: Path) -> Non
     shutil.copytree(Path(__file__).resolve().parent.parent / "samples", project / "samples")
     res = pia_extract("run", "samples", "--out", "out", "-j", "2", "-q", cwd=project)
     assert res.returncode == 0, res.stderr
-    export(project / "out", "sqlite", tmp_path / "db")  # from the repository root, not from `project`
+    res = pia_extract("export", str(project / "out"), "--to", "sqlite", "--dest", "db", cwd=tmp_path)  # elsewhere
+    assert res.returncode == 0, res.stderr
     db = sqlite3.connect(tmp_path / "db" / "pia.sqlite")
     urls = {u for (u,) in db.execute("SELECT source_url FROM documents")}
     assert urls == {(project / "samples" / p.name).as_uri() for p in (project / "samples").glob("*.pdf")}
