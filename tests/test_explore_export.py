@@ -12,6 +12,7 @@ from urllib.request import url2pathname
 
 import openpyxl
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pymupdf
 import pytest
@@ -53,6 +54,8 @@ def test_csv_is_utf8_with_bom_one_file_per_table_with_list_cells_joined(samples_
             rows = list(csv.DictReader(fh))
         assert len(rows) == tables[name].num_rows, name
         assert list(rows[0]) == tables[name].column_names if rows else True
+        by_arrow = pa_csv.read_csv(tmp_path / f"{name}.csv")  # the BOM is not part of the first header
+        assert (by_arrow.num_rows, by_arrow.column_names) == (tables[name].num_rows, tables[name].column_names)
         for column in list_columns(tables[name]):
             expected = sorted(joined(v) for v in tables[name].column(column).to_pylist())
             assert sorted(r[column] for r in rows) == expected, (name, column)
