@@ -140,3 +140,16 @@ def test_a_two_character_search_in_the_search_box_finds_rows(server: str, browse
     driver.get(f"{server}/entrustments")
     driver.find_element(By.CSS_SELECTOR, "input[name=_search]").send_keys(term, Keys.ENTER)
     assert len(cells(driver, "doc_id")) == len(found) > 0
+
+
+def test_a_port_in_use_is_a_usage_error(samples_out: Path, tmp_path: Path) -> None:
+    import socket
+
+    from tests.test_batch_support import pia_extract
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        res = pia_extract("serve", str(samples_out), "--port", str(port), "--dest", str(tmp_path))
+    assert res.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in res.stderr

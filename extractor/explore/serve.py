@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from extractor.errors import ExitCode, ExtractorError
 from extractor.explore.dataset import MANIFEST_NAME
 from extractor.explore.metadata import DATABASE, datasette_metadata
 from extractor.explore.sqlite import SQLITE_NAME
@@ -51,11 +52,21 @@ def make_datasette(db: Path) -> Any:
     return ds
 
 
+class ServeError(ExtractorError):
+    """The explorer cannot listen (the port is taken or not allowed)."""
+
+    exit_code = ExitCode.USAGE
+
+
 def listen(port: int) -> socket.socket:
     """A listening socket on 127.0.0.1 (port 0: any free port); connections queue until the server runs."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((HOST, port))
+    try:
+        sock.bind((HOST, port))
+    except OSError as exc:
+        sock.close()
+        raise ServeError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}; choose another --port") from exc
     sock.listen(128)
     return sock
 
