@@ -62,7 +62,7 @@ def export_csv(tables: dict[str, pa.Table], dest: Path, ja: bool = False) -> lis
 
         def write(tmp: Path, table: pa.Table = tables[name]) -> None:
             with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-                write_csv(table, fh, headers(table, ja))
+                write_csv(table, fh, headers(table, ja), newline="\r\n")
 
         _replace_atomically(path, write)
         written.append(path)

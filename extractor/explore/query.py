@@ -61,9 +61,9 @@ def run_query(out_dir: Path, sql_or_name: str) -> pa.Table:
         con.close()
 
 
-def write_csv(table: pa.Table, fh: IO[str], headers: list[str] | None = None) -> None:
-    """CSV with lists joined by `、` (the caller opens `fh`: `utf-8-sig` for Excel)."""
-    writer = csv.writer(fh, lineterminator="\r\n")
+def write_csv(table: pa.Table, fh: IO[str], headers: list[str] | None = None, newline: str = "\n") -> None:
+    """CSV with lists joined by `、` (the caller opens `fh`: `utf-8-sig` and CRLF for Excel)."""
+    writer = csv.writer(fh, lineterminator=newline)
     writer.writerow(headers or table.column_names)
     writer.writerows(row_texts(table.to_pylist(), table.column_names))
 
