@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.forms import apply
+from extractor.forms import apply, complete
 from extractor.forms.events import (
     AnnexRow,
     AnnexStart,
@@ -75,6 +75,8 @@ class Binder:
         self.state = State()
         self.parts_seen: set[str] = set()
         self.annex_refs: dict[str, int] = {}
+        self.read: set[tuple[int, str]] = set()  # (id of a kept record, field unit) bound from the document
+        self.kept: list[Any] = []  # records whose ids `read` holds (so an id is never reused)
         self.fields_by_key = _index(spec.fields)
 
     # ------------------------------------------------------------ dispatch
@@ -284,7 +286,7 @@ class Binder:
         resolved = apply.resolve(choice, self.spec.question_options(question))
         where = f"{st.part.numeral if st.part else ''}{st.section_no or ''}"
         if not resolved.found:
-            self.result.warn(f"{where} '{question}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
+            self.result.gap(f"{where} '{question}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
         per_file = bool(st.part and st.part.per_file)
         file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
         row = RiskRow(self.doc_id, file_no, st.part.key if st.part else "", st.section_no, st.section,
@@ -320,6 +322,10 @@ class Binder:
 
     # ------------------------------------------------------------ provenance and end
 
+    def mark_read(self, record: Any, f: Field) -> None:
+        self.read.add((id(record), f.unit))
+        self.kept.append(record)
+
     def touch(self, record: Any, where: Where) -> None:
         """Remember that `record` holds a value read at `where`."""
         if where.page is not None and hasattr(record, "pages"):
@@ -341,7 +347,8 @@ class Binder:
             rec.is_reference = rec.listed_in == "reference"
         for part in self.spec.parts:
             if part.key not in self.parts_seen:
-                self.result.warn(f"section {part.numeral} {part.title} was not found")
+                self.result.gap(f"section {part.numeral} {part.title} was not found")
+        complete.account(self.spec, self.result, self.read)
 
 
 _HANDLERS: dict[type, Any] = {

@@ -111,6 +111,13 @@ class Field:
     def key(self) -> str:
         return label_key(self.label)
 
+    @property
+    def unit(self) -> str:
+        """What completeness counts: the target column, or the group of columns a checkbox/flags field fills."""
+        if "." in self.target:
+            return self.target
+        return f"{self.target}:{'/'.join(sorted(self.columns or self.flags))}"
+
 
 @dataclass(frozen=True)
 class Risk:
