@@ -86,7 +86,7 @@ def test_an_unknown_table_fails_at_load(tmp_path: Path) -> None:
 
 def test_a_column_of_the_wrong_type_for_the_kind_fails_at_load(tmp_path: Path) -> None:
     bad = _broken(tmp_path, "target: files.main_items, kind: checkbox", "target: files.department, kind: checkbox")
-    with pytest.raises(SpecError, match="files.department"):
+    with pytest.raises(SpecError, match=r"files\.department"):
         load_spec(bad)
 
 
