@@ -75,7 +75,9 @@ class Binder:
         self.state = State()
         self.parts_seen: set[str] = set()
         self.annex_refs: dict[str, int] = {}
-        self.pages: dict[int, set[int]] = {}  # id(record) -> pages it was read from
+        # id(record) -> (the record, the pages it was read from); the record is kept so that its id is not
+        # reused by a later record while the binder runs (a dropped placeholder block would lend it its pages)
+        self.pages: dict[int, tuple[object, set[int]]] = {}
         self.fields_by_key = _index(spec.fields)
 
     # ------------------------------------------------------------ dispatch
@@ -317,7 +319,7 @@ class Binder:
     def touch(self, record: object, where: Where) -> None:
         """Remember that `record` holds a value read at `where`."""
         if where.page is not None:
-            self.pages.setdefault(id(record), set()).add(where.page)
+            self.pages.setdefault(id(record), (record, set()))[1].add(where.page)
             if getattr(record, "page", None) is None:
                 record.page = where.page  # type: ignore[attr-defined]
         if where.line is not None and getattr(record, "line", None) is None:
@@ -328,7 +330,7 @@ class Binder:
         apply.check_counts(self.result)
         for table in ("systems", "files", "entrustments", "recipients", "risk_ratings"):
             for rec in getattr(self.result, table):
-                pages = self.pages.get(id(rec), set())
+                pages = self.pages.get(id(rec), (rec, set()))[1]
                 rec.pages = sorted(pages) if len(pages) > 1 else None
         for part in self.spec.parts:
             if part.key not in self.parts_seen:
