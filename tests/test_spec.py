@@ -58,3 +58,13 @@ def test_option_lists_keep_thousands_commas() -> None:
     sizes = {"POP5": 5, "PERS": 5, "STAFF": 6, "PERIOD": 10, "TH4": 4, "TH3": 3, "ENOUGH": 3}
     assert {k: len(choices[k]) for k in sizes} == sizes
     assert "100万人以上1,000万人未満" in choices["PERS"]
+
+
+def test_layout_directories_override_the_package_files_by_name(edit_layout) -> None:
+    """$PIA_EXTRACT_LAYOUTS names directories whose layout files replace the package's of the same name."""
+    path = edit_layout("full_h30.yaml", "target: files.subjects_band", "target: files.subject_band")
+    line = next(k for k, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "subject_band" in ln)
+    with pytest.raises(SpecError, match=rf"^full_h30\.yaml:{line}: table 'files' has no column 'subject_band'"):
+        all_specs()
+    edit_layout("full_h30.yaml", "target: files.subject_band", "target: files.subjects_band")
+    assert {s.id for s in all_specs()} == {"basic_h30", "focused_h30", "full_h30"}
