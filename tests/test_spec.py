@@ -106,3 +106,13 @@ def test_yaml_no_is_a_key_not_false() -> None:
     spec = next(s for s in all_specs() if s.id == "full_h30")
     risks = [r for sec in spec.outline for r in sec.risks]
     assert any(r.no == 1 for r in risks) and any(r.no is None for r in risks)
+
+
+def test_layout_directories_override_the_package_files_by_name(edit_layout) -> None:
+    """$PIA_EXTRACT_LAYOUTS names directories whose layout files replace the package's of the same name."""
+    path = edit_layout("full_h30.yaml", "target: files.subjects_band", "target: files.subject_band")
+    line = next(k for k, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "subject_band" in ln)
+    with pytest.raises(SpecError, match=rf"^full_h30\.yaml:{line}: table 'files' has no column 'subject_band'"):
+        all_specs()
+    edit_layout("full_h30.yaml", "target: files.subject_band", "target: files.subjects_band")
+    assert {s.id for s in all_specs()} == {"basic_h30", "focused_h30", "full_h30"}

@@ -14,11 +14,13 @@ option set.  Adding a form version or a label spelling is a change to a layout f
 from __future__ import annotations
 
 import dataclasses
+import os
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import layouts
 from extractor.errors import SpecError
@@ -27,6 +29,7 @@ from extractor.model import ROW_TYPES
 from extractor.normalise import label_key, strip_item_number
 
 LAYOUT_DIR = Path(layouts.__file__).resolve().parent
+LAYOUTS_ENV = "PIA_EXTRACT_LAYOUTS"
 SPEC_VERSION = 2
 FieldKind = Literal["text", "choice", "checkbox", "flags", "date", "names"]  # names: one record per line
 
@@ -261,13 +264,43 @@ class FormSpec:
                      if a is not None)
 
 
+# ---------------------------------------------------------------- where layout files are read from
+
+T = TypeVar("T")
+_LOADED: list[Callable[[], None]] = []
+
+
+def layout_dirs() -> tuple[Path, ...]:
+    """The directories named in $PIA_EXTRACT_LAYOUTS (os.pathsep-separated), then the package's layouts/."""
+    extra = os.environ.get(LAYOUTS_ENV, "")
+    return (*(Path(p) for p in extra.split(os.pathsep) if p), LAYOUT_DIR)
+
+
+def layout_file(name: str) -> Path:
+    """A layout file by name: the first of `layout_dirs()` holding it (an extra directory overrides the package)."""
+    return next((d / name for d in layout_dirs() if (d / name).is_file()), LAYOUT_DIR / name)
+
+
+def layout_cache(load: Callable[[], T]) -> Callable[[], T]:
+    """Cache what a loader reads from layout files, until `reload_layouts()`."""
+    cached = lru_cache(maxsize=1)(load)
+    _LOADED.append(cached.cache_clear)
+    return cached
+
+
+def reload_layouts() -> None:
+    """Forget every loaded layout (after $PIA_EXTRACT_LAYOUTS changed): they are read again when next used."""
+    for clear in _LOADED:
+        clear()
+
+
 # ---------------------------------------------------------------- loading
 
 
-@lru_cache(maxsize=1)
+@layout_cache
 def option_sets() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """The shared ＜選択肢＞ option sets and checkbox option labels."""
-    data = load_yaml(LAYOUT_DIR / "option_sets.yaml")
+    data = load_yaml(layout_file("option_sets.yaml"))
     try:
         choices = {str(k): tuple(str(x) for x in v) for k, v in data["choices"].items()}
         boxes = {str(k): tuple(str(x) for x in v) for k, v in data["checkboxes"].items()}
@@ -326,6 +359,10 @@ def _expect(table: str, column: str, allowed: tuple[Any, ...], at: str) -> None:
         raise SpecError(f"{at}: column {table}.{column} is {actual}, a field of this kind needs {names}")
 
 
+# Public for the other vocabularies bound to the same record columns (layouts/summary.yaml).
+expect_column = _expect
+
+
 def _check_field(f: Field, at: str, choices: dict[str, Any], boxes: dict[str, Any]) -> None:
     if f.options is not None and f.options not in (choices if f.kind == "choice" else boxes):
         raise SpecError(f"{at}: unknown option set {f.options!r} for a {f.kind} field")
@@ -379,11 +416,11 @@ def _check_block(b: Block, at: str) -> None:
             _column_type(b.table, column, at)
 
 
-@lru_cache(maxsize=1)
+@layout_cache
 def all_specs() -> tuple[FormSpec, ...]:
-    """Every form spec in layouts/, highest priority first."""
-    paths = sorted(p for p in LAYOUT_DIR.glob("*.yaml") if p.name not in NOT_FORMS)
-    return tuple(sorted((load_spec(p) for p in paths), key=lambda s: -s.detect.priority))
+    """Every form spec in the layout directories (see `layout_dirs`), highest priority first."""
+    names = sorted({p.name for d in layout_dirs() for p in d.glob("*.yaml")} - NOT_FORMS)
+    return tuple(sorted((load_spec(layout_file(n)) for n in names), key=lambda s: -s.detect.priority))
 
 
 NOT_FORMS = frozenset({"option_sets.yaml", "summary.yaml", "common.yaml"})
