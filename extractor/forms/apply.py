@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer
 from extractor.forms.events import ChoiceRead, ValueSource, Where
 from extractor.forms.patterns import patterns
-from extractor.forms.spec import Field
+from extractor.forms.spec import Field, FormSpec
 from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow
 from extractor.normalise import label_key, parse_count, parse_date
 
@@ -165,20 +165,19 @@ def annex_file_no(heading: str, number: str | None, files: list[FileRow], refs: 
     return files[0].file_no if files else 1
 
 
-def check_counts(result: DocumentResult) -> None:
-    """The counts the form prints (委託 （ N ）件, 提供を行っている （ N ）件 …) against the rows read."""
-    for f in result.files:
-        for label, printed, rows in _counted(result, f):
-            if printed is not None and printed != rows:
-                result.gap(f"file {f.file_no}: the {label} count printed ({printed}) does not match "
+def check_counts(spec: FormSpec, result: DocumentResult) -> None:
+    """The counts the form prints (委託 （ N ）件, 提供を行っている （ N ）件 …) against the rows read, per file."""
+    for c in spec.counts:
+        block = spec.block(c.rows)
+        if block is None or block.table is None:
+            continue
+        records = [r for r in getattr(result, block.table)
+                   if all(getattr(r, k) == v for k, v in block.set.items()) and not getattr(r, "is_reference", False)]
+        for f in result.files:
+            printed = getattr(f, c.count.partition(".")[2])
+            if printed is None or not getattr(f, c.when.partition(".")[2]):
+                continue
+            rows = sum(1 for r in records if r.file_no == f.file_no)
+            if printed != rows:
+                result.gap(f"file {f.file_no}: the {c.label} count printed ({printed}) does not match "
                            f"the {rows} rows read")
-
-
-def _counted(result: DocumentResult, f: FileRow) -> list[tuple[str, int | None, int]]:
-    def recipients(kind: str) -> int:
-        return sum(1 for r in result.recipients if r.file_no == f.file_no and r.kind == kind and not r.is_reference)
-
-    entrusted = sum(1 for e in result.entrustments if e.file_no == f.file_no)
-    return [("委託", f.n_entrustments if f.entrusted else None, entrusted),
-            ("提供", f.n_provisions if f.provides else None, recipients("provision")),
-            ("移転", f.n_transfers if f.transfers else None, recipients("transfer"))]

@@ -339,7 +339,7 @@ class Binder:
 
     def finish(self) -> None:
         self.close_block()
-        apply.check_counts(self.result)
+        apply.check_counts(self.spec, self.result)
         for table in ("systems", "files", "entrustments", "recipients", "risk_ratings"):
             for rec in getattr(self.result, table):
                 rec.pages = sorted(rec.pages) if rec.pages and len(rec.pages) > 1 else None

@@ -22,7 +22,7 @@ from extractor.normalise import label_key, strip_item_number
 class Expected:
     record: Any
     field: Field
-    where: str  # ファイル1 / システム2 / 委託事項1 of file 1 / 表紙
+    where: str  # ファイル1 / システム2 / 委託事項1 of file 1 / the cover
 
 
 def expected_fields(spec: FormSpec, result: DocumentResult) -> Iterator[Expected]:
@@ -38,7 +38,7 @@ def expected_fields(spec: FormSpec, result: DocumentResult) -> Iterator[Expected
 def _all_expected(spec: FormSpec, result: DocumentResult) -> Iterator[Expected]:
     doc = result.document
     for f in spec.cover:
-        yield Expected(doc, f, "表紙")
+        yield Expected(doc, f, "the cover")
     for f in spec.fields:
         if f.table == "documents" or f.kind == "names":
             yield Expected(doc, f, f"part {f.part}")

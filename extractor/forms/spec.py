@@ -151,6 +151,16 @@ class Annex:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A count the form prints (委託 （ N ）件) and the block whose records it counts, per file."""
+
+    count: str  # files.n_entrustments
+    when: str  # files.entrusted: checked only when this is true
+    rows: str  # the block name whose records (of the file) are counted
+    label: str  # how the warning names it
+
+
+@dataclass(frozen=True)
 class SpecFile:
     spec_version: int
     id: str
@@ -163,6 +173,7 @@ class SpecFile:
     fields: tuple[Field, ...] = ()
     outline: tuple[OutlineSection, ...] = ()
     annex: Annex = field(default_factory=Annex)
+    counts: tuple[Count, ...] = ()
 
 
 # ---------------------------------------------------------------- the loaded spec
@@ -218,6 +229,10 @@ class FormSpec:
     @property
     def annex(self) -> Annex:
         return self.source.annex
+
+    @property
+    def counts(self) -> tuple[Count, ...]:
+        return self.source.counts
 
     def options_of(self, f: Field) -> tuple[str, ...]:
         if f.options is None:
@@ -325,6 +340,8 @@ def load_spec(path: Path) -> FormSpec:
             raise SpecError(f"{name}:{line}: part {f.part!r} of {f.label!r} is not one of the parts {sorted(parts)}")
     for block, braw in zip(source.blocks, raw.get("blocks") or [], strict=True):
         _check_block(block, where(name, braw))
+    for c, craw in zip(source.counts, raw.get("counts") or [], strict=True):
+        _check_count(c, source, where(name, craw))
     for sec, sraw in zip(source.outline, raw.get("outline") or [], strict=True):
         for risk in sec.risks:
             unknown = [o for o in risk.questions.values() if o not in choices]
@@ -406,6 +423,14 @@ def _check_checkbox(f: Field, at: str, boxes: dict[str, Any]) -> None:
 def _check_option(option: str, f: Field, at: str, boxes: dict[str, Any]) -> None:
     if label_key(option) not in {label_key(o) for o in boxes[f.options or ""]}:
         raise SpecError(f"{at}: {option!r} is not an option of {f.options}")
+
+
+def _check_count(c: Count, source: SpecFile, at: str) -> None:
+    for target, kind in ((c.count, int), (c.when, bool)):
+        table, _, column = target.partition(".")
+        _expect(table, column, (kind,), at)
+    if not any(b.name == c.rows and b.table for b in source.blocks):
+        raise SpecError(f"{at}: counts rows {c.rows!r} is not a block of this form")
 
 
 def _check_block(b: Block, at: str) -> None:
