@@ -10,6 +10,7 @@ risk part becomes a `risk_ratings` row.  Records remember the pages (or lines) t
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -181,7 +182,7 @@ class Binder:
         values: dict[str, Any] = {"doc_id": self.doc_id, **block.set}
         if block.number:
             values[block.number] = e.number
-        if "file_no" in row_type.__dataclass_fields__:
+        if "file_no" in {f.name for f in dataclasses.fields(row_type)}:
             values["file_no"] = st.file.file_no if st.file else 1
         if block.title:
             values[block.title] = e.title or None
@@ -335,7 +336,7 @@ class Binder:
             if record.page is None:
                 record.page = where.page
         if where.line is not None and getattr(record, "line", None) is None:
-            record.line = where.line  # type: ignore[attr-defined]
+            record.line = where.line
 
     def finish(self) -> None:
         self.close_block()

@@ -183,9 +183,9 @@ class RowReader:
         if not label and label_at >= 1:
             label = label_text(row.cells[0])
         where = Where(page=row.page or None, line=row.line)
-        heading = self.block_heading(label, cell_text(value_cells[0]), None, where)
-        if heading is not None:
-            yield from heading
+        block = self.block_heading(label, cell_text(value_cells[0]), None, where)
+        if block is not None:
+            yield from block
             return
         self.pending = LogicalRow(label, label_cell, self.group, list(value_cells), where)
 
