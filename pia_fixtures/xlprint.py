@@ -366,8 +366,8 @@ class _Sheet:
         a = max(8, round(width * 0.42))
         alines = self.g.lines(answer, a - 2)
         below = self.style.legend == "below" or len(alines) > 2 or width - a - extra < 14
-        if below:
-            a = width
+        if below:  # the count slot (`（ N ）件`) stays beside the answer, inside the sheet
+            a = width - extra
             alines = self.g.lines(answer, a - 2)
         lcols = width - 1 if below else width - a - extra
         legend = self.legend_lines(item.opts, lcols)

@@ -65,11 +65,13 @@ def _choice(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
         setattr(record, f.column, None if answer is None else label_key(answer) == label_key(f.true_if))
     else:
         setattr(record, f.column, resolved.text)
+    has_count = False
     if f.count:
-        has, n = parse_count(choice.count_text)
-        if has:
+        has_count, n = parse_count(choice.count_text)
+        if has_count:
             setattr(record, f.count, n)
-    return resolved.found and (choice.answer is not None or value.has_bracket())
+    printed = choice.answer is not None or value.has_bracket()
+    return resolved.found and printed and (has_count or not f.count)
 
 
 def _checkbox(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:

@@ -64,6 +64,7 @@ class State:
     pending_below: ValueBelow | None = None
     annex: AnnexState = field(default_factory=AnnexState)
     unsectioned: list[RiskRow] = field(default_factory=list)  # risk rows read before any section heading
+    risk_titles_open: bool = False  # a risk heading was read and no label yet: more stacked titles may follow
 
 
 class Binder:
@@ -127,14 +128,35 @@ class Binder:
                 r.section_no = e.no - 1
             st.unsectioned = []
         self.close_block()
-        st.section_no, st.section = e.no, e.title
+        st.section_no, st.section = e.no, self.full_title(e.title)
         st.risk_no = st.risk = None
         part = st.part
         st.pending_below = next((vb for vb in self.spec.value_below if part and vb.part == part.key
                                  and label_key(vb.section) == label_key(e.title)), None)
 
+    def more_risk_titles(self, text: str) -> bool:
+        """Risk titles stacked under one heading (Ⅲ4) that a page break cut into a row of their own."""
+        st = self.state
+        heading = next((b.heading for b in self.spec.blocks if b.risk), None)
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        if not (st.risk_titles_open and st.risk and heading and lines and all(ln.endswith(heading) for ln in lines)):
+            return False
+        known = {label_key(t) for t in st.risk.split("\n")}
+        st.risk = "\n".join([st.risk, *(ln for ln in lines if label_key(ln) not in known)])
+        return True
+
+    def full_title(self, title: str) -> str:
+        """A section title the print cut off at its cell's edge, completed from the form's section list."""
+        key, part = label_key(title), self.state.part
+        if part is None or len(key) < 8 or any(label_key(t) == key for t in part.sections):
+            return title
+        longer = [t for t in part.sections if label_key(t).startswith(key)]
+        return longer[0] if len(longer) == 1 else title
+
     def on_note(self, e: Note) -> None:
         if self.take_below(e.text, e.items, e.where):
+            return
+        if self.more_risk_titles(e.text):
             return
         closing = patterns().closing_row.match(e.text)
         st = self.state
@@ -200,6 +222,7 @@ class Binder:
         st = self.state
         st.block = next((b.name for b in self.spec.blocks if b.risk), None)
         st.risk_no, st.risk = e.no, e.title
+        st.risk_titles_open = True
 
     def close_block(self) -> None:
         st = self.state
@@ -211,6 +234,7 @@ class Binder:
 
     def on_labeled(self, e: Labeled) -> None:
         st = self.state
+        st.risk_titles_open = False
         if st.part is None:
             fld = self.cover_field(e.label)
             if fld is not None:

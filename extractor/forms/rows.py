@@ -31,7 +31,7 @@ from extractor.forms.events import (
 from extractor.forms.patterns import part_key, patterns
 from extractor.forms.spec import FormSpec, Part
 from extractor.layout import Cell, Line, Row
-from extractor.layout.cells import line_of_words
+from extractor.layout.cells import line_of_words, shift_cell
 from extractor.normalise import clean_line, fold, item_number, label_key, strip_item_number
 
 _BLOCK_NO = re.compile(r"^\s*(\d{1,3})?\s*[:：]?\s*(.*)$", re.S)
@@ -88,7 +88,8 @@ class RowReader:
     def events(self, rows: list[Row]) -> Iterator[Event]:
         for row in rows:
             if self.pending is not None:
-                if not row.free and self.pending.takes(row, self.is_known):
+                if not (row.free and self.is_heading_text(label_text(row.cells[0]))) and self.pending.takes(
+                        row, self.is_known):
                     continue
                 yield self.pending.event()
                 self.pending = None
@@ -128,6 +129,10 @@ class RowReader:
         if kind:
             self.annex_kind, self.annex_columns = kind, []
             yield AnnexTitle(kind)
+
+    def is_heading_text(self, text: str) -> bool:
+        folded, p = fold(text), patterns()
+        return bool(part_heading(self.spec, folded) or p.annex_head.match(folded) or p.stamp.search(folded))
 
     def is_heading_cell(self, row: Row) -> bool:
         """Part/annex headings printed inside a ruled cell (spreadsheet-style layouts)."""
@@ -318,21 +323,54 @@ class LogicalRow:
     def takes(self, row: Row, is_known: Callable[[str], bool]) -> bool:
         """Add `row` to this value when it continues it (see the class docstring)."""
         x1 = self.label_cell.x1
-        filled = [c for c in row.cells if not c.is_empty()]
-        if not filled or any(c.x0 < x1 - 2 for c in filled) or any(is_known(label_text(c)) for c in filled):
-            return False
         page, bottom = self.span
+        filled = [c for c in row.cells if not c.is_empty()]
+        if row.free:  # text overflowing the value's last cell, just below it
+            return self._overflow(row, filled)
+        if not filled:  # an empty row of cells beside the label (a spacer of the print) is skipped
+            return row.page == page and row.y0 < bottom - ROW_TOL
+        if row.page == page + 1 and self._label_continues(row, is_known):
+            self._add(row, [c for c in row.cells[1:] if not c.is_empty()])
+            return True
+        if any(c.x0 < x1 - 2 for c in filled) or any(is_known(label_text(c)) for c in filled):
+            return False
         beside = [c for c in row.cells if c.x0 < x1 - 2]  # the (empty) label column of this row
         spanned = row.page == page and row.y0 < bottom - ROW_TOL
         under_empty_label = bool(beside) and row.page in (page, page + 1)
         if not (spanned or under_empty_label):
             return False
+        self._add(row, filled)
         if beside:
             lowest = max(beside, key=lambda c: (c.page, c.y1))
             self.span = max(self.span, (lowest.page, lowest.y1))
+        return True
+
+    def _label_continues(self, row: Row, is_known: Callable[[str], bool]) -> bool:
+        """The first row of the next page, cell for cell under this one, whose label cell holds the rest of
+        this label: a row the page break split in two (`②取扱いを委託する特定個人情報` / `ファイルの範囲`)."""
+        first, lc = row.cells[0], self.label_cell
+        if abs(first.x0 - lc.x0) > 3 or abs(first.x1 - lc.x1) > 3 or first.is_empty():
+            return False
+        joined = self.label + label_text(first)
+        if is_known(self.label) or not is_known(joined):
+            return False
+        self.label = joined
+        return True
+
+    def _overflow(self, row: Row, filled: list[Cell]) -> bool:
+        """A free line just under the value at the foot of a page: the clipped top of a spreadsheet row that
+        the page break split, which the next page prints again whole.  Skipped, so nothing is read twice."""
+        page, bottom = self.span
+        height = row.cells[0].y1 - row.cells[0].y0
+        return bool(filled) and row.page == page and bottom - height <= row.y0 < bottom + 2 * height
+
+    def _add(self, row: Row, filled: list[Cell]) -> None:
+        """Take the row's cells; cells of the next page are placed under the value so far (reading order)."""
+        if row.page != self.value_cells[-1].page:
+            dy = max(c.y1 for c in self.value_cells) - min(c.y0 for c in filled)
+            filled = [shift_cell(c, dy) for c in filled]
         self.value_cells.extend(filled)
         self.continued = True
-        return True
 
     def event(self) -> Labeled:
         cells = self.value_cells
