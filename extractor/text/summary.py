@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from extractor.layout import Row
 from extractor.model import DocumentResult, SystemRow
 from extractor.normalise import clean_line, fold, join_lines, label_key
+from extractor.text.markup import split_html, split_markdown
 from extractor.text.summary_records import SummaryRecords, TableValues, store
 from extractor.text.summary_tables import TableHead, header_columns, text_units
 from extractor.text.summary_values import (
@@ -327,8 +328,6 @@ def parse_summary_rows(rows: list[Row], result: DocumentResult) -> None:
 
 def parse_summary_text(text: str, fmt: str, result: DocumentResult) -> None:
     """A summary given as text, Markdown or HTML -> records on `result`."""
-    from extractor.text.markup import split_html, split_markdown
-
     result.document.form_type = "summary"
     if fmt == "html":
         units = [Unit(r.cells) for r in split_html(text)]
