@@ -10,14 +10,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer
-from extractor.forms.events import ChoiceRead, ValueSource, Where
+from extractor.forms.events import AnnexRow, ChoiceRead, Labeled, ValueSource, Where
 from extractor.forms.patterns import patterns
-from extractor.forms.spec import Field
-from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow
-from extractor.normalise import label_key, parse_count, parse_date
+from extractor.forms.spec import Field, FormSpec
+from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow, RiskRow
+from extractor.normalise import label_key, parse_count, parse_date, strip_item_number
 
 if TYPE_CHECKING:
-    from extractor.forms.bind import Binder
+    from extractor.forms.bind import AnnexState, Binder
 
 _BLANK_DATES = ("－", "-", "ー")
 
@@ -25,7 +25,8 @@ _BLANK_DATES = ("－", "-", "ー")
 def apply_field(binder: Binder, f: Field, record: Any, value: ValueSource, where: Where) -> None:
     """Read `value` the way field `f` needs and store it on `record`."""
     kind_handlers = {"checkbox": _checkbox, "flags": _flags, "choice": _choice, "date": _date, "text": _text}
-    kind_handlers[f.kind](binder, f, record, value)
+    if kind_handlers[f.kind](binder, f, record, value):
+        binder.mark_read(record, f)
     binder.touch(record, where)
 
 
@@ -33,12 +34,16 @@ def resolve(choice: ChoiceRead, options: tuple[str, ...]) -> Resolved:
     return resolve_answer(choice.answer, choice.legend, options)
 
 
-def _text(binder: Binder, f: Field, record: Any, value: ValueSource) -> None:
+def _text(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     setattr(record, f.column, value.text() or None)
+    return True
 
 
-def _date(binder: Binder, f: Field, record: Any, value: ValueSource) -> None:
-    setattr(record, f.column, date_value(binder.result, value.text(), f.label))
+def _date(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
+    text = value.text()
+    iso = date_value(binder.result, text, f.label)
+    setattr(record, f.column, iso)
+    return iso is not None or not text.strip() or text.strip() in _BLANK_DATES
 
 
 def date_value(result: DocumentResult, text: str, label: str) -> str | None:
@@ -46,35 +51,37 @@ def date_value(result: DocumentResult, text: str, label: str) -> str | None:
         return None
     iso = parse_date(text)
     if iso is None:
-        result.warn(f"the date of '{label}' could not be read: '{text}'")
+        result.gap(f"the date of '{label}' could not be read: '{text}'")
     return iso
 
 
-def _choice(binder: Binder, f: Field, record: Any, value: ValueSource) -> None:
+def _choice(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     choice = value.choice()
     resolved = resolve(choice, binder.spec.options_of(f))
     if not resolved.found:
-        binder.result.warn(f"'{f.label}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
+        binder.result.gap(f"'{f.label}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
     if f.true_if:
         answer = resolved.text
         setattr(record, f.column, None if answer is None else label_key(answer) == label_key(f.true_if))
     else:
         setattr(record, f.column, resolved.text)
+    has_count = False
     if f.count:
-        has, n = parse_count(choice.count_text)
-        if has:
+        has_count, n = parse_count(choice.count_text)
+        if has_count:
             setattr(record, f.count, n)
+    printed = choice.answer is not None or value.has_bracket()
+    return resolved.found and printed and (has_count or not f.count)
 
 
-def _checkbox(binder: Binder, f: Field, record: Any, value: ValueSource) -> None:
+def _checkbox(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     hits = match_options(value.checks(), binder.spec.options_of(f))
     if hits:
         _store_checks(binder, f, record, hits)
-    else:
-        binder.result.warn(f"no checkbox options were read for '{f.label}'")
     if f.other_text and getattr(record, f.other_text) is None and (orphan := value.orphan_other()):
         setattr(record, f.other_text, orphan)
-        binder.result.warn(f"'{f.label}': the その他 box is missing; its text was read from the next line")
+        binder.result.gap(f"'{f.label}': the その他 box is missing; its text was read from the next line")
+    return bool(hits) and all(h.checked is not None for h in hits)
 
 
 def _store_checks(binder: Binder, f: Field, record: Any, hits: list[OptionHit]) -> None:
@@ -87,7 +94,7 @@ def _store_checks(binder: Binder, f: Field, record: Any, hits: list[OptionHit]) 
     else:
         setattr(record, f.column, [h.option for h in hits if h.checked])
     if any(h.checked is None for h in hits):
-        binder.result.warn(f"a checkbox marker of '{f.label}' could not be read")
+        binder.result.gap(f"a checkbox marker of '{f.label}' could not be read")
     other = next((h for h in hits if h.option == patterns().words.other_option), None)
     if f.other_text and other is not None:
         setattr(record, f.other_text, paren_text(other.rest))
@@ -96,7 +103,7 @@ def _store_checks(binder: Binder, f: Field, record: Any, hits: list[OptionHit]) 
         setattr(record, f.detail, details or None)
 
 
-def _flags(binder: Binder, f: Field, record: Any, value: ValueSource) -> None:
+def _flags(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     hits = match_options(value.checks(), binder.spec.options_of(f))
     flags = {label_key(option): columns for option, columns in f.flags.items()}
     for h in hits:
@@ -106,6 +113,25 @@ def _flags(binder: Binder, f: Field, record: Any, value: ValueSource) -> None:
         setattr(record, columns[0], h.checked)
         _, n = parse_count(h.rest)
         setattr(record, columns[1], n)
+    return bool(hits)
+
+
+def bind_risk_row(binder: Binder, e: Labeled) -> None:
+    """A ＜選択肢＞ answer in a risk part: a risk_ratings row in the current section and risk."""
+    st = binder.state
+    question = strip_item_number(e.label)
+    resolved = resolve(e.value.choice(), binder.spec.question_options(question))
+    if not resolved.found:
+        where = f"{st.part.numeral if st.part else ''}{st.section_no or ''}"
+        binder.result.gap(f"{where} '{question}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
+    per_file = bool(st.part and st.part.per_file)
+    file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
+    row = RiskRow(binder.doc_id, file_no, st.part.key if st.part else "", st.section_no, st.section,
+                  st.risk_no, st.risk, question, resolved.text, resolved.code)
+    binder.result.risk_ratings.append(row)
+    binder.touch(row, e.where)
+    if st.section_no is None and per_file:
+        st.unsectioned.append(row)
 
 
 # ---------------------------------------------------------------- names, one record each
@@ -123,13 +149,33 @@ def names_to_rows(binder: Binder, f: Field, value: ValueSource, where: Where) ->
     """A list of names printed in one cell (様式2 Ⅰ1③ システムの名称): one record per name, numbered 1, 2, …"""
     table = getattr(binder.result, f.table)
     row_type = ROW_TYPES[f.table]
-    for name in names_of("\n".join(value.items())):
+    names = names_of("\n".join(value.items()))
+    for name in names:
         record = row_type(doc_id=binder.doc_id, **{f.number or "": len(table) + 1, f.column: name})
         table.append(record)
         binder.touch(record, where)
+    if names:
+        binder.mark_read(binder.result.document, f)
 
 
 # ---------------------------------------------------------------- annex lists
+
+
+def bind_annex_row(binder: Binder, st: AnnexState, e: AnnexRow) -> None:
+    """A row of an annexed 提供先一覧/移転先一覧: a recipient numbered in list order, or the rest of the last one."""
+    if st.kind is None:
+        return
+    if e.continues and st.last is not None:
+        extend_annex_row(st.last, e.values)
+    else:
+        if st.file_no is None:
+            st.file_no = annex_file_no(st.heading, st.number, binder.result.files, binder.annex_refs)
+        st.count += 1
+        st.last = RecipientRow(binder.doc_id, st.file_no, st.kind, st.count, listed_in="annex")
+        for col, text in e.values.items():
+            setattr(st.last, col, [text] if col == "methods" and text else (text or None))
+        binder.result.recipients.append(st.last)
+    binder.touch(st.last, e.where)
 
 
 def extend_annex_row(rec: RecipientRow, values: dict[str, str]) -> None:
@@ -156,8 +202,19 @@ def annex_file_no(heading: str, number: str | None, files: list[FileRow], refs: 
     return files[0].file_no if files else 1
 
 
-def check_counts(result: DocumentResult) -> None:
-    for f in result.files:
-        n_rows = sum(1 for e in result.entrustments if e.file_no == f.file_no)
-        if f.n_entrustments is not None and n_rows and f.n_entrustments != n_rows:
-            result.warn(f"file {f.file_no}: 委託 count says {f.n_entrustments} but {n_rows} 委託事項 blocks were read")
+def check_counts(spec: FormSpec, result: DocumentResult) -> None:
+    """The counts the form prints (委託 （ N ）件, 提供を行っている （ N ）件 …) against the rows read, per file."""
+    for c in spec.counts:
+        block = spec.block(c.rows)
+        if block is None or block.table is None:
+            continue
+        records = [r for r in getattr(result, block.table)
+                   if all(getattr(r, k) == v for k, v in block.set.items()) and not getattr(r, "is_reference", False)]
+        for f in result.files:
+            printed = getattr(f, c.count.partition(".")[2])
+            if printed is None or not getattr(f, c.when.partition(".")[2]):
+                continue
+            rows = sum(1 for r in records if r.file_no == f.file_no)
+            if printed != rows:
+                result.gap(f"file {f.file_no}: the {c.label} count printed ({printed}) does not match "
+                           f"the {rows} rows read")

@@ -31,7 +31,7 @@ from extractor.forms.events import (
 from extractor.forms.patterns import part_key, patterns
 from extractor.forms.spec import FormSpec, Part
 from extractor.layout import Cell, Line, Row
-from extractor.layout.cells import line_of_words
+from extractor.layout.cells import line_of_words, shift_cell
 from extractor.normalise import clean_line, fold, item_number, label_key, strip_item_number
 
 _BLOCK_NO = re.compile(r"^\s*(\d{1,3})?\s*[:：]?\s*(.*)$", re.S)
@@ -59,6 +59,12 @@ def part_heading(spec: FormSpec, text: str) -> Part | None:
     return next((p for p in spec.parts if p.key == key and rest.startswith(label_key(p.title)[:6])), None)
 
 
+def is_heading_text(spec: FormSpec, text: str) -> bool:
+    """A part heading, an annex heading or the form stamp."""
+    folded, p = fold(text), patterns()
+    return bool(part_heading(spec, folded) or p.annex_head.match(folded) or p.stamp.search(folded))
+
+
 def annex_kind(spec: FormSpec, folded: str, exact: bool) -> str | None:
     """`提供先一覧` -> provision: the annex list a title line opens."""
     key = label_key(folded)
@@ -76,19 +82,21 @@ class RowReader:
     spec: FormSpec
     part: Part | None = None
     in_annex: bool = False
-    annex_kind: str | None = None
-    annex_columns: list[str | None] = field(default_factory=list)
-    header_page: int = -1  # the page of the last annex header row (a continued row follows it)
+    annex: AnnexReader = field(init=False)
     group: str | None = None
     group_bottom: tuple[int, float] | None = None
     cover_pending: list[tuple[Cell, str]] = field(default_factory=list)
     pending: LogicalRow | None = None  # a label/value row that rows below it may continue
     heading: str | None = None  # the heading just read: an answer row printed under it is its value
 
+    def __post_init__(self) -> None:
+        self.annex = AnnexReader(self.spec)
+
     def events(self, rows: list[Row]) -> Iterator[Event]:
         for row in rows:
             if self.pending is not None:
-                if not row.free and self.pending.takes(row, self.is_known):
+                if not (row.free and is_heading_text(self.spec, label_text(row.cells[0]))) and self.pending.takes(
+                        row, self.is_known):
                     continue
                 yield self.pending.event()
                 self.pending = None
@@ -121,12 +129,13 @@ class RowReader:
             return
         annex = patterns().annex_head.match(folded)
         if annex:
-            self.in_annex, self.annex_kind, self.annex_columns = True, None, []
+            self.in_annex = True
+            self.annex.open(None)
             yield AnnexStart(folded, annex.group(2), where)
             return
         kind = annex_kind(self.spec, folded, exact=False) if self.in_annex else None
         if kind:
-            self.annex_kind, self.annex_columns = kind, []
+            self.annex.open(kind)
             yield AnnexTitle(kind)
 
     def is_heading_cell(self, row: Row) -> bool:
@@ -135,10 +144,8 @@ class RowReader:
         if len(filled) != 1 or len(filled[0].lines) > 2:
             return False
         folded = fold(label_text(filled[0]))
-        p = patterns()
-        if part_heading(self.spec, folded) or p.annex_head.match(folded) or p.stamp.search(folded):
-            return True
-        return self.in_annex and annex_kind(self.spec, folded, exact=True) is not None
+        return is_heading_text(self.spec, folded) or (
+            self.in_annex and annex_kind(self.spec, folded, exact=True) is not None)
 
     # ------------------------------------------------------------ cover
 
@@ -183,9 +190,9 @@ class RowReader:
         if not label and label_at >= 1:
             label = label_text(row.cells[0])
         where = Where(page=row.page or None, line=row.line)
-        heading = self.block_heading(label, cell_text(value_cells[0]), None, where)
-        if heading is not None:
-            yield from heading
+        block = self.block_heading(label, cell_text(value_cells[0]), None, where)
+        if block is not None:
+            yield from block
             return
         self.pending = LogicalRow(label, label_cell, self.group, list(value_cells), where)
 
@@ -262,33 +269,48 @@ class RowReader:
                 return [BlockStart(blk, number, value or None, where)]
         return None
 
-    # ------------------------------------------------------------ annex lists
-
     def annex_row(self, row: Row) -> Iterator[Event]:
-        if self.annex_kind is None:
-            return
+        event = self.annex.row(row)
+        if event is not None:
+            yield event
+
+
+@dataclass
+class AnnexReader:
+    """Rows of an annexed 提供先一覧 / 移転先一覧: columns from its header row (repeated on every page)."""
+
+    spec: FormSpec
+    kind: str | None = None
+    columns: list[str | None] = field(default_factory=list)
+    header_page: int = -1  # the page of the last header row (a continued row follows it)
+
+    def open(self, kind: str | None) -> None:
+        self.kind, self.columns = kind, []
+
+    def row(self, row: Row) -> AnnexRow | None:
+        if self.kind is None:
+            return None
         texts = [label_key(label_text(c)) for c in row.cells]
-        if self.is_annex_header(texts):
-            self.annex_columns = [self.annex_column(t) for t in texts]
-            self.header_page = row.page
-            return
-        if not self.annex_columns or len(row.cells) < 3:
-            return
-        values = {col: cell_text(c) for col, c in zip(self.annex_columns, row.cells, strict=False) if col}
+        if self.is_header(texts):
+            self.columns, self.header_page = [self.column(t) for t in texts], row.page
+            return None
+        if not self.columns or len(row.cells) < 3:
+            return None
+        values = {col: cell_text(c) for col, c in zip(self.columns, row.cells, strict=False) if col}
         continues = not values.get("recipient") and self.header_page == row.page
         if not continues:
             self.header_page = -1
-        yield AnnexRow(values, continues, Where(page=row.page or None, line=row.line))
+        return AnnexRow(values, continues, Where(page=row.page or None, line=row.line))
 
     def name_header(self) -> str:
-        return next(lst.name_header for kind, lst in self.spec.annex_lists if kind == self.annex_kind)
+        return next(lst.name_header for kind, lst in self.spec.annex_lists if kind == self.kind)
 
-    def is_annex_header(self, texts: list[str]) -> bool:
+    def is_header(self, texts: list[str]) -> bool:
         legal = next((k for k, v in self.spec.annex.columns.items() if v == "legal_basis"), None)
-        return any(t == label_key(self.name_header()) for t in texts) and bool(legal) and any(
+        return bool(legal) and any(t == label_key(self.name_header()) for t in texts) and any(
             label_key(legal or "") in t for t in texts)
 
-    def annex_column(self, header: str) -> str | None:
+    def column(self, header: str) -> str | None:
         if header == label_key(self.name_header()):
             return "recipient"
         return next((col for fragment, col in self.spec.annex.columns.items() if label_key(fragment) in header), None)
@@ -318,21 +340,54 @@ class LogicalRow:
     def takes(self, row: Row, is_known: Callable[[str], bool]) -> bool:
         """Add `row` to this value when it continues it (see the class docstring)."""
         x1 = self.label_cell.x1
-        filled = [c for c in row.cells if not c.is_empty()]
-        if not filled or any(c.x0 < x1 - 2 for c in filled) or any(is_known(label_text(c)) for c in filled):
-            return False
         page, bottom = self.span
+        filled = [c for c in row.cells if not c.is_empty()]
+        if row.free:  # text overflowing the value's last cell, just below it
+            return self._overflow(row, filled)
+        if not filled:  # an empty row of cells beside the label (a spacer of the print) is skipped
+            return row.page == page and row.y0 < bottom - ROW_TOL
+        if row.page == page + 1 and self._label_continues(row, is_known):
+            self._add(row, [c for c in row.cells[1:] if not c.is_empty()])
+            return True
+        if any(c.x0 < x1 - 2 for c in filled) or any(is_known(label_text(c)) for c in filled):
+            return False
         beside = [c for c in row.cells if c.x0 < x1 - 2]  # the (empty) label column of this row
         spanned = row.page == page and row.y0 < bottom - ROW_TOL
         under_empty_label = bool(beside) and row.page in (page, page + 1)
         if not (spanned or under_empty_label):
             return False
+        self._add(row, filled)
         if beside:
             lowest = max(beside, key=lambda c: (c.page, c.y1))
             self.span = max(self.span, (lowest.page, lowest.y1))
+        return True
+
+    def _label_continues(self, row: Row, is_known: Callable[[str], bool]) -> bool:
+        """The first row of the next page, cell for cell under this one, whose label cell holds the rest of
+        this label: a row the page break split in two (`②取扱いを委託する特定個人情報` / `ファイルの範囲`)."""
+        first, lc = row.cells[0], self.label_cell
+        if abs(first.x0 - lc.x0) > 3 or abs(first.x1 - lc.x1) > 3 or first.is_empty():
+            return False
+        joined = self.label + label_text(first)
+        if is_known(self.label) or not is_known(joined):
+            return False
+        self.label = joined
+        return True
+
+    def _overflow(self, row: Row, filled: list[Cell]) -> bool:
+        """A free line just under the value at the foot of a page: the clipped top of a spreadsheet row that
+        the page break split, which the next page prints again whole.  Skipped, so nothing is read twice."""
+        page, bottom = self.span
+        height = row.cells[0].y1 - row.cells[0].y0
+        return bool(filled) and row.page == page and bottom - height <= row.y0 < bottom + 2 * height
+
+    def _add(self, row: Row, filled: list[Cell]) -> None:
+        """Take the row's cells; cells of the next page are placed under the value so far (reading order)."""
+        if row.page != self.value_cells[-1].page:
+            dy = max(c.y1 for c in self.value_cells) - min(c.y0 for c in filled)
+            filled = [shift_cell(c, dy) for c in filled]
         self.value_cells.extend(filled)
         self.continued = True
-        return True
 
     def event(self) -> Labeled:
         cells = self.value_cells

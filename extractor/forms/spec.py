@@ -14,11 +14,13 @@ option set.  Adding a form version or a label spelling is a change to a layout f
 from __future__ import annotations
 
 import dataclasses
+import os
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import layouts
 from extractor.errors import SpecError
@@ -27,6 +29,7 @@ from extractor.model import ROW_TYPES
 from extractor.normalise import label_key, strip_item_number
 
 LAYOUT_DIR = Path(layouts.__file__).resolve().parent
+LAYOUTS_ENV = "PIA_EXTRACT_LAYOUTS"
 SPEC_VERSION = 2
 FieldKind = Literal["text", "choice", "checkbox", "flags", "date", "names"]  # names: one record per line
 
@@ -111,6 +114,13 @@ class Field:
     def key(self) -> str:
         return label_key(self.label)
 
+    @property
+    def unit(self) -> str:
+        """What completeness counts: the target column, or the group of columns a checkbox/flags field fills."""
+        if "." in self.target:
+            return self.target
+        return f"{self.target}:{'/'.join(sorted(self.columns or self.flags))}"
+
 
 @dataclass(frozen=True)
 class Risk:
@@ -141,6 +151,16 @@ class Annex:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A count the form prints (委託 （ N ）件) and the block whose records it counts, per file."""
+
+    count: str  # files.n_entrustments
+    when: str  # files.entrusted: checked only when this is true
+    rows: str  # the block name whose records (of the file) are counted
+    label: str  # how the warning names it
+
+
+@dataclass(frozen=True)
 class SpecFile:
     spec_version: int
     id: str
@@ -153,6 +173,7 @@ class SpecFile:
     fields: tuple[Field, ...] = ()
     outline: tuple[OutlineSection, ...] = ()
     annex: Annex = field(default_factory=Annex)
+    counts: tuple[Count, ...] = ()
 
 
 # ---------------------------------------------------------------- the loaded spec
@@ -209,6 +230,10 @@ class FormSpec:
     def annex(self) -> Annex:
         return self.source.annex
 
+    @property
+    def counts(self) -> tuple[Count, ...]:
+        return self.source.counts
+
     def options_of(self, f: Field) -> tuple[str, ...]:
         if f.options is None:
             return ()
@@ -254,13 +279,43 @@ class FormSpec:
                      if a is not None)
 
 
+# ---------------------------------------------------------------- where layout files are read from
+
+T = TypeVar("T")
+_LOADED: list[Callable[[], None]] = []
+
+
+def layout_dirs() -> tuple[Path, ...]:
+    """The directories named in $PIA_EXTRACT_LAYOUTS (os.pathsep-separated), then the package's layouts/."""
+    extra = os.environ.get(LAYOUTS_ENV, "")
+    return (*(Path(p) for p in extra.split(os.pathsep) if p), LAYOUT_DIR)
+
+
+def layout_file(name: str) -> Path:
+    """A layout file by name: the first of `layout_dirs()` holding it (an extra directory overrides the package)."""
+    return next((d / name for d in layout_dirs() if (d / name).is_file()), LAYOUT_DIR / name)
+
+
+def layout_cache(load: Callable[[], T]) -> Callable[[], T]:
+    """Cache what a loader reads from layout files, until `reload_layouts()`."""
+    cached = lru_cache(maxsize=1)(load)
+    _LOADED.append(cached.cache_clear)
+    return cached
+
+
+def reload_layouts() -> None:
+    """Forget every loaded layout (after $PIA_EXTRACT_LAYOUTS changed): they are read again when next used."""
+    for clear in _LOADED:
+        clear()
+
+
 # ---------------------------------------------------------------- loading
 
 
-@lru_cache(maxsize=1)
+@layout_cache
 def option_sets() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """The shared ＜選択肢＞ option sets and checkbox option labels."""
-    data = load_yaml(LAYOUT_DIR / "option_sets.yaml")
+    data = load_yaml(layout_file("option_sets.yaml"))
     try:
         choices = {str(k): tuple(str(x) for x in v) for k, v in data["choices"].items()}
         boxes = {str(k): tuple(str(x) for x in v) for k, v in data["checkboxes"].items()}
@@ -285,6 +340,8 @@ def load_spec(path: Path) -> FormSpec:
             raise SpecError(f"{name}:{line}: part {f.part!r} of {f.label!r} is not one of the parts {sorted(parts)}")
     for block, braw in zip(source.blocks, raw.get("blocks") or [], strict=True):
         _check_block(block, where(name, braw))
+    for c, craw in zip(source.counts, raw.get("counts") or [], strict=True):
+        _check_count(c, source, where(name, craw))
     for sec, sraw in zip(source.outline, raw.get("outline") or [], strict=True):
         for risk in sec.risks:
             unknown = [o for o in risk.questions.values() if o not in choices]
@@ -317,6 +374,10 @@ def _expect(table: str, column: str, allowed: tuple[Any, ...], at: str) -> None:
     if actual not in allowed:
         names = " or ".join(getattr(a, "__name__", str(a)) for a in allowed)
         raise SpecError(f"{at}: column {table}.{column} is {actual}, a field of this kind needs {names}")
+
+
+# Public for the other vocabularies bound to the same record columns (layouts/summary.yaml).
+expect_column = _expect
 
 
 def _check_field(f: Field, at: str, choices: dict[str, Any], boxes: dict[str, Any]) -> None:
@@ -364,6 +425,14 @@ def _check_option(option: str, f: Field, at: str, boxes: dict[str, Any]) -> None
         raise SpecError(f"{at}: {option!r} is not an option of {f.options}")
 
 
+def _check_count(c: Count, source: SpecFile, at: str) -> None:
+    for target, kind in ((c.count, int), (c.when, bool)):
+        table, _, column = target.partition(".")
+        _expect(table, column, (kind,), at)
+    if not any(b.name == c.rows and b.table for b in source.blocks):
+        raise SpecError(f"{at}: counts rows {c.rows!r} is not a block of this form")
+
+
 def _check_block(b: Block, at: str) -> None:
     if b.table is None:
         return
@@ -372,11 +441,11 @@ def _check_block(b: Block, at: str) -> None:
             _column_type(b.table, column, at)
 
 
-@lru_cache(maxsize=1)
+@layout_cache
 def all_specs() -> tuple[FormSpec, ...]:
-    """Every form spec in layouts/, highest priority first."""
-    paths = sorted(p for p in LAYOUT_DIR.glob("*.yaml") if p.name not in NOT_FORMS)
-    return tuple(sorted((load_spec(p) for p in paths), key=lambda s: -s.detect.priority))
+    """Every form spec in the layout directories (see `layout_dirs`), highest priority first."""
+    names = sorted({p.name for d in layout_dirs() for p in d.glob("*.yaml")} - NOT_FORMS)
+    return tuple(sorted((load_spec(layout_file(n)) for n in names), key=lambda s: -s.detect.priority))
 
 
 NOT_FORMS = frozenset({"option_sets.yaml", "summary.yaml", "common.yaml"})

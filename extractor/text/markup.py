@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from extractor.forms.patterns import patterns
 from extractor.layout import Cell, Line, Row
 from extractor.normalise import clean_line
 from extractor.read.content import Word
@@ -30,7 +31,6 @@ _CELL_TAGS = frozenset({"td", "th"})
 _VOID_TAGS = frozenset({"input", "br", "img", "hr", "meta", "link", "col", "wbr", "area", "base"})
 _SKIP_TAGS = frozenset({"script", "style", "head", "title"})
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
-_LEGEND_MARK = re.compile(r"[<＜〈]\s*選\s*択\s*肢\s*[>＞〉]")
 
 
 # ---------------------------------------------------------------- a minimal HTML tree
@@ -191,7 +191,7 @@ def _finish_line(raw: str) -> str:
 
 def _choice_without_brackets(s: str) -> str:
     """`☐ 10万人以上100万人未満 ☐ ☐ <選択肢> …`: the one text between empty markers before a legend is the answer."""
-    m = _LEGEND_MARK.search(s)
+    m = patterns().legend_mark.search(s)
     if not m:
         return s
     head = s[: m.start()]
@@ -343,7 +343,7 @@ def layout_lines(texts: list[str], x0: float, y0: float) -> list[Line]:
     indent = x0
     for k, text in enumerate(texts):
         lines.append(make_line(text, indent if indent > x0 else x0, y0 + k * LINE_HEIGHT))
-        m = _LEGEND_MARK.search(text)
+        m = patterns().legend_mark.search(text)
         if m and indent == x0:
             indent = x0 + m.start() * CHAR_WIDTH
     return lines
