@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from tests.test_batch_support import pia_extract
@@ -45,3 +46,21 @@ def corpus_sqlite(corpus_out: Path, tmp_path_factory: pytest.TempPathFactory) ->
     res = pia_extract("export", str(corpus_out), "--to", "sqlite", "--dest", str(dest))
     assert res.returncode == 0, res.stderr
     return dest / "pia.sqlite"
+
+
+def commit_unreferenced_part(out: Path, part_id: str) -> None:
+    """Record the part `part_id` (its files already in OUT/<table>/) as committed, with no document
+    pointing at it: its rows are what superseded rows look like before compaction drops them."""
+    from extractor.batch import manifest as m
+    from extractor.batch.dataset import SCHEMA_FP
+    from extractor.tables.schema import TABLE_NAMES
+
+    if hasattr(m.Manifest, "commit_part"):  # manifest format 1
+        man = m.Manifest(out)
+        man.commit_part(part_id, SCHEMA_FP, [], [])
+    else:  # format 2: the manifest records each file's rows and bytes
+        paths = {name: out / name / f"{part_id}.parquet" for name in TABLE_NAMES}
+        files = {name: (pq.read_metadata(p).num_rows, p.stat().st_size) for name, p in paths.items() if p.exists()}
+        man = m.Manifest(out / m.MANIFEST_NAME)
+        man.commit(m.PartCommit(part_id, SCHEMA_FP, files, [], set(), {}, set()))
+    man.close()

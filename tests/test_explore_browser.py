@@ -42,7 +42,7 @@ def server(samples_out: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     _browser_or_skip()
     dest = tmp_path_factory.mktemp("serve_db")
     cmd = pia_extract_cmd("serve", str(samples_out), "--port", "0", "--dest", str(dest))
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(""))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env())
     assert proc.stdout is not None
     url = proc.stdout.readline().strip()  # printed after the socket listens; "" if the server died
     try:

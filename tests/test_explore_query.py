@@ -18,11 +18,11 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from extractor.batch.dataset import SCHEMA_FP, new_part_id
-from extractor.batch.manifest import Manifest
+from extractor.batch.dataset import new_part_id
 from extractor.explore.dataset import OutputDirError, read_tables
 from extractor.explore.views import NAMED_QUERIES
 from extractor.tables.schema import TABLE_NAMES
+from tests.explore_support import commit_unreferenced_part
 from tests.test_batch_support import pia_extract
 
 _DOCS = """d AS (SELECT doc_id, min(organization_body) AS body, min(title) AS title,
@@ -138,10 +138,7 @@ def test_only_committed_live_rows_are_read(samples_out: Path, tmp_path: Path) ->
     shutil.copytree(samples_out, out)
     before = {name: len(t) for name, t in read_tables(out).items()}
     part = sorted((out / "documents").glob("part-*.parquet"))[0].stem
-    _copy_part(out, part)  # an orphan: written by a run that died before its manifest commit
-    superseded = _copy_part(out, part)  # committed, but no document points at it any more
-    manifest = Manifest(out)
-    manifest.commit_part(superseded, SCHEMA_FP, [], [])
-    manifest.close()
+    _copy_part(out, part)  # a part the manifest does not list (a crash before its commit; a manifest behind)
+    commit_unreferenced_part(out, _copy_part(out, part))  # committed, but no document points at it any more
     assert len(pq.read_table(out / "entrustments")) == 3 * before["entrustments"]  # all of it is on disk
     assert {name: len(t) for name, t in read_tables(out).items()} == before
