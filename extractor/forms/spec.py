@@ -152,6 +152,9 @@ class SpecFile:
     fields: tuple[Field, ...] = ()
     outline: tuple[OutlineSection, ...] = ()
     annex: Annex = field(default_factory=Annex)
+    # labels printed without an output column, by part key (`cover` before Ⅰ): where a value ends
+    # in a text without cells (a dump), and what is not a value
+    printed: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- the loaded spec
@@ -207,6 +210,10 @@ class FormSpec:
     @property
     def annex(self) -> Annex:
         return self.source.annex
+
+    @property
+    def printed(self) -> dict[str, tuple[str, ...]]:
+        return self.source.printed
 
     def options_of(self, f: Field) -> tuple[str, ...]:
         if f.options is None:

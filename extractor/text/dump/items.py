@@ -1,0 +1,197 @@
+"""Value pieces of dump lines, appended to the scan stream as `Item`s.
+
+- `[ 十分である ]` is an answer; `[` with its answer and `]` on later lines is one answer, placed
+  where its `[` stands (the text just before its `]` is the answer);
+- `[ ○ ]`, `[ ]` or a box glyph followed by a checkbox option label is a check item; consecutive
+  check items form one group; an empty `[ ]` not followed by an option is a blank answer;
+- `定めている[ ]` (the answer printed before its empty bracket) is an answer;
+- ＜選択肢＞ legends are skipped; a `（ N ）件` count goes with the answer before it;
+- a line that is only a date is a date; other lines are text, consecutive lines one item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extractor.forms.events import CheckRead
+from extractor.forms.patterns import patterns
+from extractor.normalise import label_key, parse_date
+from extractor.text.dump.lines import Line
+from extractor.text.dump.values import box_glyph, is_close, is_open, marker_state, pieces
+
+
+@dataclass(slots=True)
+class Item:
+    kind: str  # text | date | answer | checks | void
+    line: Line
+    lines: list[str] = field(default_factory=list)
+    answer: str | None = None
+    open: bool = False  # an answer waiting for its `]`
+    count_text: str = ""
+    checks: list[CheckRead] = field(default_factory=list)
+
+
+class ItemBuilder:
+    """Appends the value pieces of lines to `stream` (see the module docstring)."""
+
+    def __init__(self, stream: list[object], option_keys: Callable[[], tuple[str, ...]]) -> None:
+        self.stream = stream
+        self.option_keys = option_keys
+        self.pending: list[Item] = []  # answers whose `]` is still to come
+        self.mark: tuple[bool | None, Item | None] | None = None  # a marker waiting for its label
+        self.in_legend = False
+
+    def reset(self) -> None:
+        self.pending, self.mark, self.in_legend = [], None, False
+
+    def last(self) -> object:
+        """The last element of the stream that is not a voided piece."""
+        for el in reversed(self.stream[-4:]):
+            if not (isinstance(el, Item) and el.kind == "void"):
+                return el
+        return None
+
+    def add_text(self, line: Line, text: str) -> None:
+        p = patterns()
+        mark = p.legend_mark.search(text)
+        if mark:
+            self.in_legend = True
+            text = text[: mark.start()].strip()
+        elif self.in_legend and p.legend_start.match(text):
+            return
+        else:
+            self.in_legend = False
+        if not text:
+            return
+        count = p.count.search(text)
+        if count and not text[: count.start()].strip() and not any(c in text for c in "[]［］"):
+            self.attach_count(text)
+            return
+        self.add_pieces(line, pieces(text))
+
+    def attach_count(self, text: str) -> None:
+        for el in reversed(self.stream[-8:]):
+            if isinstance(el, Item) and el.kind == "answer":
+                el.count_text += " " + text
+                return
+
+    def add_pieces(self, line: Line, ps: list[str]) -> None:
+        k = 0
+        while k < len(ps):
+            piece = ps[k]
+            if is_open(piece):
+                k = self.bracket(line, ps, k)
+            elif is_close(piece):
+                self.close(line)
+                k += 1
+            else:
+                self.piece(line, piece.strip(), first=k == 0)
+                k += 1
+
+    def bracket(self, line: Line, ps: list[str], k: int) -> int:
+        """`[` at ps[k]: a complete bracket on this line, or one whose `]` comes later."""
+        inner, end = None, k + 1
+        if k + 1 < len(ps) and is_close(ps[k + 1]):
+            inner, end = "", k + 2
+        elif k + 2 < len(ps) and is_close(ps[k + 2]):
+            inner, end = ps[k + 1], k + 3
+        if inner is None:  # `[ 十分である` / `[ ○` / `[` with the rest on later lines
+            rest = ps[k + 1].strip() if k + 1 < len(ps) and not is_open(ps[k + 1]) else ""
+            if rest and marker_state(rest) is True:
+                self.set_mark(True, None)
+            elif rest:
+                self.add(Item("answer", line, answer=rest))
+            else:
+                item = Item("answer", line, open=True)
+                self.pending.append(item)
+                self.add(item)
+            return k + 2 if rest else k + 1
+        self.complete(line, inner, before=ps[k - 1].strip() if k else "")
+        return end
+
+    def complete(self, line: Line, inner: str, before: str) -> None:
+        state = marker_state(inner)
+        if state is None:
+            self.add(Item("answer", line, answer=inner.strip()))
+        elif state:
+            self.set_mark(True, None)
+        elif before and isinstance(self.last(), Item) and self.last().kind == "text" and not self.is_option(before):
+            item = self.last()
+            assert isinstance(item, Item)
+            item.kind, item.answer = "answer", before  # `定めている[ ]`
+        else:
+            blank = Item("answer", line)
+            self.add(blank)
+            self.set_mark(False, blank)
+
+    def close(self, line: Line) -> None:
+        if not self.pending:
+            return
+        item = self.pending.pop(0)
+        item.open = False
+        prev = self.last()
+        if isinstance(prev, Item) and prev.kind == "text" and prev is not item and len(prev.lines) <= 2:
+            item.answer = "".join(prev.lines)
+            prev.kind = "void"
+        elif prev is item or item.answer is None:
+            self.set_mark(False, item)
+
+    def piece(self, line: Line, text: str, first: bool) -> None:
+        if not text:
+            return
+        glyph = box_glyph(text)
+        if glyph is not None:
+            self.set_mark(glyph[0], None)
+            text = glyph[1]
+            if not text:
+                return
+        if len(text) == 1 and marker_state(text) is True:
+            self.set_mark(True, None)
+            return
+        if self.mark is not None and self.is_option(text):
+            self.check(line, text, self.mark[0])
+        elif self.is_option(text) and self.in_checks():
+            self.check(line, text, None)
+        else:
+            self.flush_marker()
+            self.add_line(line, text, first)
+
+    def check(self, line: Line, text: str, state: bool | None) -> None:
+        if self.mark is not None and self.mark[1] is not None:
+            self.mark[1].kind = "void"  # the empty bracket was a marker, not a blank answer
+        self.mark = None
+        group = self.last()
+        if not (isinstance(group, Item) and group.kind == "checks"):
+            group = Item("checks", line)
+            self.add(group)
+        assert isinstance(group, Item)
+        group.checks.append(CheckRead(text, state))
+
+    def in_checks(self) -> bool:
+        last = self.last()
+        return isinstance(last, Item) and last.kind == "checks"
+
+    def set_mark(self, state: bool | None, blank: Item | None) -> None:
+        self.mark = (state, blank)
+
+    def flush_marker(self) -> None:
+        self.mark = None
+
+    def is_option(self, text: str) -> bool:
+        key = label_key(text)
+        if not key:
+            return False
+        return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in self.option_keys())
+
+    def add_line(self, line: Line, text: str, first: bool) -> None:
+        last = self.last()
+        if len(text) <= 24 and parse_date(text) is not None:
+            self.add(Item("date", line, [text]))
+        elif isinstance(last, Item) and last.kind == "text" and first and not line.gap:
+            last.lines.append(text)
+        else:
+            self.add(Item("text", line, [text]))
+
+    def add(self, item: Item) -> None:
+        self.stream.append(item)

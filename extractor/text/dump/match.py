@@ -1,0 +1,117 @@
+"""Which value belongs to which label: an order-keeping alignment of a page's labels and values.
+
+A dump keeps each page's labels in form order and each page's values in form order, but not
+always together: most tools print each value right after its label, others print a column of
+labels and then a column of values.  Both keep the order, so the labels of a page (`Slot`s)
+and its values (`Item`s) are aligned monotonically, each value after its label, scoring what
+the label's kind accepts (an answer among the label's options, a checkbox group with the
+label's options, a date, text) and preferring a value printed right after its label.  A label
+gets a value only when every best alignment gives it the same one; otherwise it stays empty
+(the caller warns).  Labels printed without an output column take part, so that their values
+are not given to a neighbour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from extractor.forms.choices import resolve_answer
+from extractor.text.dump.items import Item
+from extractor.text.dump.scan import Slot
+from extractor.text.dump.values import DumpValue
+
+NEAR = 0.25  # bonus for a value printed right after its label
+EPS = 1e-9
+
+
+def score(slot: Slot, item: Item) -> float:
+    """How well `item` fits as the value of `slot` (0: it cannot be its value)."""
+    kind, lb = item.kind, slot.label
+    if lb.kind in ("text", "none"):
+        return 1.0 if kind == "text" else (0.5 if kind == "date" else 0.0)
+    if lb.kind == "date":
+        return 2.0 if kind == "date" else 0.0
+    if lb.kind == "choice":
+        return _choice_score(item, lb.options)
+    if lb.kind in ("checkbox", "flags") and kind == "checks":
+        return 3.0 if _fits_checks(item, lb.options) else 0.0
+    return 0.0
+
+
+def _choice_score(item: Item, options: tuple[str, ...]) -> float:
+    if item.kind == "answer":
+        if not item.answer:
+            return 1.0
+        return 3.0 if resolve_answer(item.answer, (), options).code is not None else 0.0
+    if item.kind == "text" and len(item.lines) == 1:
+        return 2.0 if resolve_answer(item.lines[0], (), options).code is not None else 0.0
+    return 0.0
+
+
+def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
+    from extractor.forms.choices import match_options
+
+    return bool(match_options(item.checks, options))
+
+
+def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> list[list[float]]:
+    """w[i][j]: the score of item j as slot i's value; 0 unless the item comes after the slot."""
+    order = [pos[id(s)] for s in slots]
+    out = []
+    for i, s in enumerate(slots):
+        nxt = order[i + 1] if i + 1 < len(slots) else 1 << 30
+        row = []
+        for it in items:
+            at = pos[id(it)]
+            w = score(s, it) if at > order[i] else 0.0
+            row.append(w + NEAR if w and at < nxt else w)
+        out.append(row)
+    return out
+
+
+def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> dict[int, Item]:
+    """Slot index -> its item, where every best alignment agrees (see the module docstring)."""
+    n, m = len(slots), len(items)
+    if not n or not m:
+        return {}
+    w = weights(slots, items, pos)
+    fwd = _table(n, m, lambda i, j: w[i][j])
+    bwd = _table(n, m, lambda i, j: w[n - 1 - i][m - 1 - j])
+    best = fwd[n][m]
+    out: dict[int, Item] = {}
+    for i in range(n):
+        fits = [j for j in range(m) if w[i][j] and abs(fwd[i][j] + w[i][j] + bwd[n - 1 - i][m - 1 - j] - best) < EPS]
+        if len({_identity(items[j]) for j in fits}) != 1:
+            continue
+        if any(abs(fwd[i][j] + bwd[n - 1 - i][m - j] - best) < EPS for j in range(m + 1)):
+            continue  # some best alignment leaves the slot empty
+        out[i] = items[fits[0]]
+    return out
+
+
+def _table(n: int, m: int, w: object) -> list[list[float]]:
+    """f[i][j]: the best score aligning the first i slots with the first j items."""
+    wf = w  # type: ignore[assignment]
+    f = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        prev, row = f[i - 1], f[i]
+        for j in range(1, m + 1):
+            x = wf(i - 1, j - 1)  # type: ignore[operator]
+            row[j] = max(prev[j], row[j - 1], prev[j - 1] + x if x else 0.0)
+    return f
+
+
+def _identity(item: Item) -> object:
+    if item.kind == "answer":
+        return ("answer", item.answer)
+    return id(item)
+
+
+def value_of(slot: Slot, item: Item) -> DumpValue:
+    if slot.label.kind == "choice":
+        if item.kind == "text":
+            return DumpValue(answer=item.lines[0], bracket=True)
+        return DumpValue(answer=item.answer, bracket=True, count_text=item.count_text)
+    if slot.label.kind in ("checkbox", "flags"):
+        return DumpValue(items=tuple(item.checks))
+    return DumpValue(lines=tuple(item.lines))

@@ -1,0 +1,229 @@
+"""Dump lines -> a stream of heading events, label slots and value items, in the dump's order.
+
+Headings are recognised on the spec (part headings, the part's own numbered sections, block
+headings); every other line is a label of the current part (`Vocab.label_at`, a wrapped label
+joined with the next line), or value pieces: bracketed answers (`[ 十分である ]`, an answer whose
+`]` comes lines later), checkbox items (`[ ○ ]` or a box glyph followed by an option label),
+dates and text.  Which value belongs to which label is decided afterwards (`extractor.text.dump.match`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractor.forms.events import (
+    AnnexStart,
+    BlockStart,
+    CheckRead,
+    Event,
+    Note,
+    PartStart,
+    RiskHeading,
+    Section,
+    Stamp,
+    Where,
+)
+from extractor.forms.patterns import is_annex_pointer, patterns
+from extractor.forms.rows import stamp_version
+from extractor.forms.spec import FormSpec, Part
+from extractor.normalise import label_key, parse_date
+from extractor.text.dump.items import ItemBuilder
+from extractor.text.dump.lines import Line
+from extractor.text.dump.vocab import COVER, Label, Vocab, vocab_of
+
+
+@dataclass(slots=True)
+class Slot:
+    """A label printed in the dump; `value` is what the matcher gives it."""
+
+    label: Label
+    line: Line
+    value: object = None
+
+
+@dataclass
+class Scan:
+    """The stream of one dump, and the annex lines kept apart for the annex reader."""
+
+    stream: list[Event | Slot | object] = field(default_factory=list)
+    annexes: list[tuple[int, list[Line]]] = field(default_factory=list)  # (stream index, lines)
+
+
+class Scanner:
+    """Lines -> `Scan` (see the module docstring)."""
+
+    def __init__(self, spec: FormSpec) -> None:
+        self.spec, self.vocab = spec, vocab_of(spec)
+        self.scan = Scan()
+        self.part: Part | None = None
+        self.in_toc = False
+        self.toc_seen: set[str] = set()
+        self.annex_lines: list[Line] | None = None
+        self.items = ItemBuilder(self.scan.stream, self.option_keys)
+
+    @property
+    def part_key(self) -> str:
+        return self.part.key if self.part else COVER
+
+    def option_keys(self) -> tuple[str, ...]:
+        return self.vocab.box_options.get(self.part_key, ())
+
+    def run(self, lines: list[Line]) -> Scan:
+        texts = [ln.text for ln in lines]
+        k = 0
+        while k < len(lines):
+            used = self.heading(lines, texts, k)
+            if not used and self.annex_lines is not None:
+                self.annex_lines.append(lines[k])
+                used = 1
+            k += used or self.label(lines, texts, k) or self.value(lines[k])
+        return self.scan
+
+    # ------------------------------------------------------------ headings
+
+    def heading(self, lines: list[Line], texts: list[str], k: int) -> int:
+        text, line = texts[k], lines[k]
+        where = Where(page=line.page, line=line.no)
+        version = stamp_version(text)
+        if version:
+            self.emit(Stamp(version))
+            return 1
+        if label_key(text) == label_key(patterns().words.contents_title):
+            self.in_toc = True
+            return 1
+        found = self.vocab.part_at(texts, k)
+        if found is not None:
+            return self.part_heading(found[0], found[1], where)
+        if self.is_annex_heading(text):
+            if not self.in_toc:
+                self.open_annex(text, where)
+            return 1
+        if self.in_toc:
+            return self.toc_line(text)
+        if self.annex_lines is not None:
+            return 0
+        return self.section(lines, texts, k, where) or self.block(lines, texts, k, where)
+
+    def part_heading(self, part: Part, used: int, where: Where) -> int:
+        if self.in_toc and part.key not in self.toc_seen:
+            self.toc_seen.add(part.key)
+            return used
+        self.in_toc = False
+        self.close_annex()
+        self.part = part
+        self.items.reset()
+        self.emit(PartStart(part, where))
+        return used
+
+    def toc_line(self, text: str) -> int:
+        first = self.spec.parts[0] if self.spec.parts else None
+        if self.vocab.section_at(first, text) is None:
+            return 1
+        self.in_toc = False
+        return 0
+
+    def is_annex_heading(self, text: str) -> bool:
+        m = patterns().annex_head.match(text)
+        if not m or text[: m.start(1)].strip() not in ("", "[", "［", "(", "（", "【"):
+            return False
+        rest = text[m.end():].strip(" ]］)）】")
+        if not rest:
+            return True
+        titles = {label_key(a.title) for _, a in self.spec.annex_lists}
+        return label_key(rest) in titles or not is_annex_pointer(text)
+
+    def open_annex(self, text: str, where: Where) -> None:
+        self.close_annex()
+        m = patterns().annex_head.match(text)
+        self.emit(AnnexStart(text, m.group(2) if m else None, where))
+        self.annex_lines = []
+        self.part = None
+
+    def close_annex(self) -> None:
+        if self.annex_lines:
+            self.scan.annexes.append((len(self.scan.stream), self.annex_lines))
+        self.annex_lines = None
+
+    def section(self, lines: list[Line], texts: list[str], k: int, where: Where) -> int:
+        found = self.vocab.section_at(self.part, texts[k])
+        if found is None:
+            return 0
+        no, title = found
+        self.emit(Section(no, title, texts[k], where))
+        part = self.part
+        used = 1
+        if part and any(vb.part == part.key and label_key(vb.section) == label_key(title)
+                        for vb in self.spec.value_below):
+            nxt = k + 1
+            if nxt < len(lines) and not self.is_structural(texts[nxt]):
+                self.emit(Note(texts[nxt], Where(page=lines[nxt].page, line=lines[nxt].no)))
+                used = 2
+        self.outline_risk(no, where)
+        return used
+
+    def outline_risk(self, no: int, where: Where) -> None:
+        """A Ⅲ section whose one risk has no `リスクN：` heading (Ⅲ4's stacked titles): its outline title."""
+        part = self.part
+        sec = next((s for s in self.spec.outline if part and s.part == part.key and s.section == no), None)
+        if sec and sec.risks and sec.risks[0].no is None and sec.risks[0].title:
+            self.emit(RiskHeading(None, sec.risks[0].title, where))
+
+    def block(self, lines: list[Line], texts: list[str], k: int, where: Where) -> int:
+        head = self.vocab.block_at(self.part, texts[k])
+        if head is None:
+            return 0
+        if head.block.risk:
+            self.emit(RiskHeading(head.number, self.risk_title(head.number, head.title), where))
+            return 1
+        if head.number is None:
+            return 1
+        title, used = head.title, 1
+        if not title and head.block.title and k + 1 < len(lines) and not self.is_structural(texts[k + 1]):
+            title, used = texts[k + 1], 2
+        self.emit(BlockStart(head.block, head.number, title or None, where))
+        return used
+
+    def risk_title(self, no: int | None, printed: str) -> str | None:
+        """The printed risk title, completed from the outline when the dump cut it."""
+        key = label_key(printed)
+        for sec in self.spec.outline:
+            for risk in sec.risks:
+                if risk.title and risk.no == no and len(key) >= 6 and label_key(risk.title).startswith(key):
+                    return risk.title
+        return printed or None
+
+    def is_structural(self, text: str) -> bool:
+        """A heading, a label or a bracket: not the value printed under a heading."""
+        if any(c in text for c in "[]［］") or self.vocab.label_at(self.part_key, text):
+            return True
+        return bool(self.vocab.section_at(self.part, text) or self.vocab.block_at(self.part, text))
+
+    # ------------------------------------------------------------ labels and values
+
+    def label(self, lines: list[Line], texts: list[str], k: int) -> int:
+        hit, used = self.vocab.label_at(self.part_key, texts[k]), 1
+        if hit is None and k + 1 < len(texts) and self.vocab.is_label_start(self.part_key, texts[k]):
+            hit, used = self.vocab.label_at(self.part_key, texts[k] + texts[k + 1]), 2
+        if hit is None:
+            return 0
+        label, rest = hit
+        self.items.flush_marker()
+        self.scan.stream.append(Slot(label, lines[k]))
+        if rest:
+            self.items.add_text(lines[k + used - 1], rest)
+        return used
+
+    def value(self, line: Line) -> int:
+        self.items.add_text(line, line.text)
+        return 1
+
+    def emit(self, event: Event) -> None:
+        self.items.flush_marker()
+        self.scan.stream.append(event)
+
+
+def is_date(text: str) -> bool:
+    return len(text) <= 24 and parse_date(text) is not None
+
+
+__all__ = ["CheckRead", "Scan", "Scanner", "Slot", "is_date"]
