@@ -19,6 +19,11 @@ from extractor.forms.patterns import patterns
 from extractor.normalise import label_key, parse_date
 from extractor.text.dump.lines import Line
 from extractor.text.dump.values import box_glyph, is_close, is_open, marker_state, pieces
+from extractor.text.dump.vocab import Vocab
+
+
+def _in(key: str, options: frozenset[str]) -> bool:
+    return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in options)
 
 
 @dataclass(slots=True)
@@ -35,15 +40,16 @@ class Item:
 class ItemBuilder:
     """Appends the value pieces of lines to `stream` (see the module docstring)."""
 
-    def __init__(self, stream: list[object], option_keys: Callable[[], tuple[str, ...]]) -> None:
+    def __init__(self, stream: list[object], vocab: Vocab, part: Callable[[], str]) -> None:
         self.stream = stream
-        self.option_keys = option_keys
+        self.vocab = vocab
+        self.part = part
+        self.run = 0  # markers since the last label text (a column of markers cut from their labels)
         self.pending: list[Item] = []  # answers whose `]` is still to come
         self.mark: tuple[bool | None, Item | None] | None = None  # a marker waiting for its label
-        self.in_legend = False
 
     def reset(self) -> None:
-        self.pending, self.mark, self.in_legend = [], None, False
+        self.pending, self.mark, self.run = [], None, 0
 
     def last(self) -> object:
         """The last element of the stream that is not a voided piece."""
@@ -56,13 +62,10 @@ class ItemBuilder:
         p = patterns()
         mark = p.legend_mark.search(text)
         if mark:
-            self.in_legend = True
             text = text[: mark.start()].strip()
-        elif self.in_legend and p.legend_start.match(text):
+        if self.vocab.is_legend_line(text):
             return
-        else:
-            self.in_legend = False
-        if not text:
+        if not text or label_key(text) == "":
             return
         count = p.count.search(text)
         if count and not text[: count.start()].strip() and not any(c in text for c in "[]［］"):
@@ -151,22 +154,54 @@ class ItemBuilder:
             return
         if self.mark is not None and self.is_option(text):
             self.check(line, text, self.mark[0])
-        elif self.is_option(text) and self.in_checks():
+        elif self.is_option(text) and self.group_for(text) is not None:
             self.check(line, text, None)
-        else:
+        elif not self.continue_check(text):
             self.flush_marker()
             self.add_line(line, text, first)
 
     def check(self, line: Line, text: str, state: bool | None) -> None:
         if self.mark is not None and self.mark[1] is not None:
             self.mark[1].kind = "void"  # the empty bracket was a marker, not a blank answer
-        self.mark = None
-        group = self.last()
-        if not (isinstance(group, Item) and group.kind == "checks"):
+        if self.run > 1:
+            state = None  # one of a column of markers: which one is this label's is lost
+        self.mark, self.run = None, 0
+        group = self.group_for(text)
+        if group is None:
             group = Item("checks", line)
             self.add(group)
-        assert isinstance(group, Item)
         group.checks.append(CheckRead(text, state))
+
+    def group_for(self, text: str) -> Item | None:
+        """The check group printed just before whose option set also holds `text` (one checkbox field)."""
+        key = label_key(text)
+        for el in reversed(self.stream[-12:]):
+            if not isinstance(el, Item):
+                return None
+            if el.kind == "checks":
+                if any(label_key(c.label) == key for c in el.checks):
+                    return None  # the same option again: the next field's group
+                first = label_key(el.checks[0].label)
+                same = any(_in(first, s) and _in(key, s) for s in self.vocab.box_sets.get(self.part(), ()))
+                return el if same else None
+            if el.kind in ("answer", "date"):
+                return None
+        return None
+
+    def continue_check(self, text: str) -> bool:
+        """The wrapped end of a check label printed apart from it (`フラッシュメモ` … `リ`)."""
+        key = label_key(text)
+        options = self.vocab.box_options.get(self.part(), ())
+        for el in reversed(self.stream[-6:]):
+            if isinstance(el, Item) and el.kind == "checks":
+                for c in el.checks:
+                    head = label_key(c.label)
+                    if head not in options and any(o.startswith(head + key) or (head + key).startswith(o)
+                                                   and len(head) < len(o) for o in options):
+                        c.label += text
+                        return True
+                return False
+        return False
 
     def in_checks(self) -> bool:
         last = self.last()
@@ -174,15 +209,17 @@ class ItemBuilder:
 
     def set_mark(self, state: bool | None, blank: Item | None) -> None:
         self.mark = (state, blank)
+        self.run += 1
 
     def flush_marker(self) -> None:
-        self.mark = None
+        self.mark, self.run = None, 0
 
     def is_option(self, text: str) -> bool:
         key = label_key(text)
         if not key:
             return False
-        return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in self.option_keys())
+        return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in self.vocab.box_options.get(
+            self.part(), ()))
 
     def add_line(self, line: Line, text: str, first: bool) -> None:
         last = self.last()

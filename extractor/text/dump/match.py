@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from extractor.forms.choices import resolve_answer
+from extractor.forms.events import CheckRead
 from extractor.text.dump.items import Item
 from extractor.text.dump.scan import Slot
 from extractor.text.dump.values import DumpValue
@@ -59,12 +60,12 @@ def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -
     order = [pos[id(s)] for s in slots]
     out = []
     for i, s in enumerate(slots):
-        nxt = order[i + 1] if i + 1 < len(slots) else 1 << 30
+        near = s.near  # the value printed right after its label
         row = []
         for it in items:
             at = pos[id(it)]
             w = score(s, it) if at > order[i] else 0.0
-            row.append(w + NEAR if w and at < nxt else w)
+            row.append(w + NEAR if w and at == near else w)
         out.append(row)
     return out
 
@@ -113,5 +114,13 @@ def value_of(slot: Slot, item: Item) -> DumpValue:
             return DumpValue(answer=item.lines[0], bracket=True)
         return DumpValue(answer=item.answer, bracket=True, count_text=item.count_text)
     if slot.label.kind in ("checkbox", "flags"):
-        return DumpValue(items=tuple(item.checks))
+        return DumpValue(items=_complete(item.checks, slot.label.options))
     return DumpValue(lines=tuple(item.lines))
+
+
+def _complete(checks: list[CheckRead], options: tuple[str, ...]) -> tuple[CheckRead, ...]:
+    """The group's items, plus an unread item for each option the dump did not show (so a list is not guessed)."""
+    from extractor.forms.choices import match_options
+
+    seen = {h.option for h in match_options(checks, options)}
+    return (*checks, *(CheckRead(o, None) for o in options if o not in seen))

@@ -9,6 +9,7 @@ whose value the text cannot settle is left empty with a warning naming it and it
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from extractor.forms.bind import bind_events
 from extractor.forms.events import Event, Labeled, Warn, Where
@@ -37,14 +38,24 @@ def assign_values(stream: list[object]) -> None:
     """Give each slot of each page the value the alignment settles."""
     pos = {id(el): k for k, el in enumerate(stream)}
     pages: dict[int, tuple[list[Slot], list[Item]]] = {}
-    for el in stream:
+    for k, el in enumerate(stream):
         if isinstance(el, Slot):
+            el.near = _next_item(stream, k)
             pages.setdefault(el.line.page, ([], []))[0].append(el)
         elif isinstance(el, Item) and el.kind != "void":
             pages.setdefault(el.line.page, ([], []))[1].append(el)
     for slots, items in pages.values():
         for i, item in align(slots, items, pos).items():
             slots[i].value = value_of(slots[i], item)
+
+
+def _next_item(stream: list[object], k: int) -> int:
+    for n in range(k + 1, min(k + 6, len(stream))):
+        el = stream[n]
+        if isinstance(el, Item) and el.kind == "void":
+            continue
+        return n if isinstance(el, Item) else -1
+    return -1
 
 
 def events(spec: FormSpec, stream: list[object], annexes: list[tuple[int, list]]) -> Iterator[Event]:
@@ -62,6 +73,10 @@ def events(spec: FormSpec, stream: list[object], annexes: list[tuple[int, list]]
 
 def slot_events(slot: Slot) -> Iterator[Event]:
     lb, where = slot.label, Where(page=slot.line.page, line=slot.line.no)
+    if slot.head is not None:
+        title = slot.value.text() if isinstance(slot.value, DumpValue) else None
+        yield replace(slot.head, title=title or None)
+        return
     if lb.kind not in TARGETED:
         return
     if isinstance(slot.value, DumpValue):

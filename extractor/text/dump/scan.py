@@ -39,6 +39,8 @@ class Slot:
     label: Label
     line: Line
     value: object = None
+    head: BlockStart | None = None  # a block heading whose title (the text printed beside it) is this value
+    near: int = -1  # stream index of the value item printed right after the label, if any
 
 
 @dataclass
@@ -59,14 +61,11 @@ class Scanner:
         self.in_toc = False
         self.toc_seen: set[str] = set()
         self.annex_lines: list[Line] | None = None
-        self.items = ItemBuilder(self.scan.stream, self.option_keys)
+        self.items = ItemBuilder(self.scan.stream, self.vocab, lambda: self.part_key)
 
     @property
     def part_key(self) -> str:
         return self.part.key if self.part else COVER
-
-    def option_keys(self) -> tuple[str, ...]:
-        return self.vocab.box_options.get(self.part_key, ())
 
     def run(self, lines: list[Line]) -> Scan:
         texts = [ln.text for ln in lines]
@@ -177,11 +176,15 @@ class Scanner:
             return 1
         if head.number is None:
             return 1
-        title, used = head.title, 1
-        if not title and head.block.title and k + 1 < len(lines) and not self.is_structural(texts[k + 1]):
-            title, used = texts[k + 1], 2
-        self.emit(BlockStart(head.block, head.number, title or None, where))
-        return used
+        event = BlockStart(head.block, head.number, None, where)
+        if not head.block.title:
+            self.emit(event)
+            return 1
+        self.items.flush_marker()
+        self.scan.stream.append(Slot(TITLE, lines[k], head=event))
+        if head.title:
+            self.items.add_text(lines[k], head.title)
+        return 1
 
     def risk_title(self, no: int | None, printed: str) -> str | None:
         """The printed risk title, completed from the outline when the dump cut it."""
@@ -201,9 +204,13 @@ class Scanner:
     # ------------------------------------------------------------ labels and values
 
     def label(self, lines: list[Line], texts: list[str], k: int) -> int:
+        if texts[k] in ("※", "*"):
+            return 1  # the ※ of a label printed on its own line
         hit, used = self.vocab.label_at(self.part_key, texts[k]), 1
         if hit is None and k + 1 < len(texts) and self.vocab.is_label_start(self.part_key, texts[k]):
             hit, used = self.vocab.label_at(self.part_key, texts[k] + texts[k + 1]), 2
+        if hit is None:
+            hit, used = self.fragment(texts, k)
         if hit is None:
             return 0
         label, rest = hit
@@ -211,7 +218,36 @@ class Scanner:
         self.scan.stream.append(Slot(label, lines[k]))
         if rest:
             self.items.add_text(lines[k + used - 1], rest)
+            used += self.label_tail(label, texts, k + used)
         return used
+
+    def fragment(self, texts: list[str], k: int) -> tuple[tuple[Label, str] | None, int]:
+        """A label printed one character a line (再/委/託), or the start of a label cut from its end."""
+        part = self.part_key
+        if len(texts[k]) == 1:
+            n = k
+            while n < len(texts) and len(texts[n]) == 1 and texts[n].isalpha() and n - k < 8:
+                n += 1
+            hit = self.vocab.label_at(part, "".join(texts[k:n])) if n - k > 1 else None
+            if hit and not hit[1]:
+                return hit, n - k
+            tail = texts[k].isalpha() and any(lb.key.endswith(texts[k]) for lb in self.vocab.labels.get(part, ()))
+            return ((NONE_LABEL, ""), 1) if tail else (None, 1)
+        key = label_key(texts[k])
+        if len(key) >= 5 and self.vocab.is_label_start(part, texts[k]):
+            return (NONE_LABEL, ""), 1
+        chunks = texts[k].split(" ")
+        if len(chunks) > 1 and self.vocab.is_label_start(part, chunks[0]):
+            hit = self.vocab.label_at(part, " ".join(chunks[1:]))
+            if hit is not None:
+                return hit, 1
+        return None, 1
+
+    def label_tail(self, label: Label, texts: list[str], k: int) -> int:
+        """The end of a label cut at its cell's edge (`…本人の範` + value, then `囲`): skipped."""
+        if k < len(texts) and len(texts[k]) <= 3 and label.key.endswith(label_key(texts[k])):
+            return 1
+        return 0
 
     def value(self, line: Line) -> int:
         self.items.add_text(line, line.text)
@@ -220,6 +256,10 @@ class Scanner:
     def emit(self, event: Event) -> None:
         self.items.flush_marker()
         self.scan.stream.append(event)
+
+
+TITLE = Label("", "", "text")
+NONE_LABEL = Label("", "", "none")
 
 
 def is_date(text: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractor.forms.choices import parse_legend
 from extractor.forms.patterns import part_key, patterns
 from extractor.forms.rows import part_heading
 from extractor.forms.spec import Block, FormSpec, Part
@@ -54,6 +55,10 @@ class Vocab:
             k: frozenset(lb.key[:n] for lb in v for n in range(3, len(lb.key))) for k, v in self.labels.items()}
         self.sections = {p.key: [label_key(s) for s in p.sections] for p in spec.parts}
         self.box_options: dict[str, tuple[str, ...]] = {k: _box_options(v) for k, v in self.labels.items()}
+        self.box_sets: dict[str, tuple[frozenset[str], ...]] = {
+            k: tuple(frozenset(label_key(o) for o in lb.options) for lb in v if lb.kind in ("checkbox", "flags"))
+            for k, v in self.labels.items()}
+        self.choice_options = frozenset(label_key(o) for opts in spec.choices.values() for o in opts)
 
     # ------------------------------------------------------------ headings
 
@@ -134,6 +139,13 @@ class Vocab:
         key = label_key(text)
         return len(key) >= 3 and key in self.prefixes.get(part, frozenset())
 
+    def is_legend_line(self, text: str) -> bool:
+        """`1） 10人未満 2） 10人以上50人未満`: numbered options of the form's ＜選択肢＞ sets."""
+        if not patterns().option_no.match(text):
+            return False
+        found = parse_legend(text)
+        return bool(found) and all(label_key(o) in self.choice_options for _, o in found)
+
 
 def _box_options(labels: tuple[Label, ...]) -> tuple[str, ...]:
     keys = {label_key(o) for lb in labels if lb.kind in ("checkbox", "flags") for o in lb.options}
@@ -170,8 +182,3 @@ def vocab_of(spec: FormSpec) -> Vocab:
     if vocab is None or vocab.spec is not spec:
         vocab = _VOCABS[spec.id] = Vocab(spec)
     return vocab
-
-
-def is_legend_line(text: str) -> bool:
-    p = patterns()
-    return bool(p.legend_mark.search(text) or p.legend_start.match(text))
