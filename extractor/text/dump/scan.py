@@ -214,6 +214,8 @@ class Scanner:
         if hit is None:
             return 0
         label, rest = hit
+        if label is SKIP:
+            return used
         self.items.flush_marker()
         self.scan.stream.append(Slot(label, lines[k]))
         if rest:
@@ -235,7 +237,10 @@ class Scanner:
             return ((NONE_LABEL, ""), 1) if tail else (None, 1)
         key = label_key(texts[k])
         if len(key) >= 5 and self.vocab.is_label_start(part, texts[k]):
-            return (NONE_LABEL, ""), 1
+            found = [lb for lb in self.vocab.labels.get(part, ()) if lb.key.startswith(key)]
+            return ((found[0] if len(found) == 1 and len(key) >= 8 else NONE_LABEL), ""), 1
+        if len(key) >= 4 and any(lb.key.endswith(key) and lb.key != key for lb in self.vocab.labels.get(part, ())):
+            return (SKIP, ""), 1  # the wrapped end of a label printed apart from its start
         chunks = texts[k].split(" ")
         if len(chunks) > 1 and self.vocab.is_label_start(part, chunks[0]):
             hit = self.vocab.label_at(part, " ".join(chunks[1:]))
@@ -260,6 +265,7 @@ class Scanner:
 
 TITLE = Label("", "", "text")
 NONE_LABEL = Label("", "", "none")
+SKIP = Label("", "", "skip")
 
 
 def is_date(text: str) -> bool:
