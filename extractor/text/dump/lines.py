@@ -29,22 +29,25 @@ def split_lines(text: str) -> list[Line]:
     has_ff = "\f" in text
     out: list[Line] = []
     page, blank = 1, 0
-    for no, raw in enumerate(text.split("\n"), start=1):
-        if has_ff and "\f" in raw:
-            page += raw.count("\f")
-            blank = 0
-            raw = raw.replace("\f", "")
-        if not raw.strip():
-            blank += 1
-            continue
-        if not has_ff and blank >= PAGE_GAP and out:
-            page += 1
-        for k, piece in enumerate(_COLUMNS.split(raw.rstrip())):
-            cleaned = clean_line(piece)
-            if cleaned:
-                out.append(Line(no, page, cleaned, bool(blank) or k > 0))
-        blank = 0
+    for no, raw_line in enumerate(text.split("\n"), start=1):
+        for n, raw in enumerate(raw_line.split("\f")):
+            if n:
+                page, blank = page + 1, 0
+            blank = _add_line(out, raw, no, page, blank, has_ff)
     return _renumber_pages(out)
+
+
+def _add_line(out: list[Line], raw: str, no: int, page: int, blank: int, has_ff: bool) -> int:
+    """Append the pieces of one raw line; the count of blank lines before the next one."""
+    if not raw.strip():
+        return blank + 1
+    if not has_ff and out:
+        page = out[-1].page + (1 if blank >= PAGE_GAP else 0)
+    for k, piece in enumerate(_COLUMNS.split(raw.rstrip())):
+        cleaned = clean_line(piece)
+        if cleaned:
+            out.append(Line(no, page, cleaned, bool(blank) or k > 0))
+    return 0
 
 
 def _renumber_pages(lines: list[Line]) -> list[Line]:

@@ -124,3 +124,27 @@ def _complete(checks: list[CheckRead], options: tuple[str, ...]) -> tuple[CheckR
 
     seen = {h.option for h in match_options(checks, options)}
     return (*checks, *(CheckRead(o, None) for o in options if o not in seen))
+
+
+def unordered(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item]) -> dict[int, Item]:
+    """Typed labels the ordered alignment left empty, on a page whose order is scrambled.
+
+    Labels with the same option set (or dates) share the page's unused answers (dates) that
+    fit them; when as many answers as labels are left and all read the same, each label gets it.
+    An answer that would also fit another set of labels settles nothing.
+    """
+    used = {id(it) for it in done.values()}
+    free = [it for it in items if id(it) not in used and it.kind in ("answer", "date") and (it.answer or it.lines)]
+    groups: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+    for i, s in enumerate(slots):
+        if i not in done and s.label.kind in ("choice", "date"):
+            groups.setdefault((s.label.kind, s.label.options), []).append(i)
+    fits = {key: [it for it in free if score(slots[idx[0]], it) >= 2] for key, idx in groups.items()}
+    out: dict[int, Item] = {}
+    for key, idx in groups.items():
+        mine = fits[key]
+        shared = any(it in other for k2, other in fits.items() if k2 != key for it in mine)
+        values = {_identity(it) if it.kind == "answer" else tuple(it.lines) for it in mine}
+        if mine and len(mine) == len(idx) and len(values) == 1 and not shared:
+            out.update({i: it for i, it in zip(idx, mine, strict=True)})
+    return out

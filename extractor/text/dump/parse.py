@@ -18,7 +18,8 @@ from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import split_lines
-from extractor.text.dump.match import align, value_of
+from extractor.text.dump.match import align, unordered, value_of
+from extractor.text.dump.risks import place
 from extractor.text.dump.scan import Scanner, Slot
 from extractor.text.dump.values import DumpValue
 
@@ -30,7 +31,9 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     lines = split_lines(text)
     scan = Scanner(spec).run(lines)
     assign_values(scan.stream)
-    bind_events(spec, events(spec, scan.stream, scan.annexes), result)
+    stream = place(spec, scan.stream)
+    annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
+    bind_events(spec, events(spec, stream, annexes), result)
     result.document.n_pages = None
 
 
@@ -45,7 +48,9 @@ def assign_values(stream: list[object]) -> None:
         elif isinstance(el, Item) and el.kind != "void":
             pages.setdefault(el.line.page, ([], []))[1].append(el)
     for slots, items in pages.values():
-        for i, item in align(slots, items, pos).items():
+        done = align(slots, items, pos)
+        done.update(unordered(slots, items, done))
+        for i, item in done.items():
             slots[i].value = value_of(slots[i], item)
 
 

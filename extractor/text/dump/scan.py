@@ -41,6 +41,8 @@ class Slot:
     value: object = None
     head: BlockStart | None = None  # a block heading whose title (the text printed beside it) is this value
     near: int = -1  # stream index of the value item printed right after the label, if any
+    section: int | None = None  # the section and risk headings printed before it
+    risk: int | None = None
 
 
 @dataclass
@@ -61,6 +63,8 @@ class Scanner:
         self.in_toc = False
         self.toc_seen: set[str] = set()
         self.annex_lines: list[Line] | None = None
+        self.section_no: int | None = None
+        self.risk_no: int | None = None
         self.items = ItemBuilder(self.scan.stream, self.vocab, lambda: self.part_key)
 
     @property
@@ -217,7 +221,7 @@ class Scanner:
         if label is SKIP:
             return used
         self.items.flush_marker()
-        self.scan.stream.append(Slot(label, lines[k]))
+        self.scan.stream.append(Slot(label, lines[k], section=self.section_no, risk=self.risk_no))
         if rest:
             self.items.add_text(lines[k + used - 1], rest)
             used += self.label_tail(label, texts, k + used)
@@ -259,6 +263,10 @@ class Scanner:
         return 1
 
     def emit(self, event: Event) -> None:
+        if isinstance(event, PartStart | Section):
+            self.section_no, self.risk_no = (event.no if isinstance(event, Section) else None), None
+        elif isinstance(event, RiskHeading):
+            self.risk_no = event.no
         self.items.flush_marker()
         self.scan.stream.append(event)
 

@@ -66,7 +66,12 @@ class Vocab:
         """The part whose heading starts at texts[k], and how many lines it takes."""
         part = part_heading(self.spec, texts[k])
         if part is not None:
-            return part, 1
+            # the title alone (a ※ note may follow): a path quoted in a change log is no heading
+            m = patterns().part_head.match(texts[k])
+            body = m.group(2) if m else texts[k]
+            end = label_prefix_end(body, label_key(part.title))
+            rest = body[end:].strip() if end is not None else "x"
+            return (part, 1) if not rest or rest[0] in "※*" else None
         m = _NUMERAL_ONLY.match(texts[k])
         if not m:
             return None
