@@ -42,7 +42,7 @@ def place(spec: FormSpec, stream: list[object]) -> list[object]:
     """The stream with each risk part's content replaced by its outline's events."""
     risk_parts = {p.key for p in spec.parts if p.risks}
     instances = _instances(stream, risk_parts)
-    placed = _placed(spec, instances)
+    placed = _placed(spec, instances, _everywhere(spec, stream))
     out: list[object] = []
     current: tuple[str, int] | None = None
     counts: dict[str, int] = {}
@@ -67,6 +67,23 @@ class _Pending:
     instance: tuple[str, int]
 
 
+def _everywhere(spec: FormSpec, stream: list[object]) -> dict[str, list[Slot]]:
+    """Every question slot of the dump, in order, by the risk part whose outline holds its label."""
+    part_of: dict[str, str] = {}
+    for sec in spec.outline:
+        for risk in sec.risks:
+            for q in risk.questions:
+                part_of.setdefault(label_key(strip_item_number(q)), sec.part)
+    out: dict[str, list[Slot]] = {}
+    current: str | None = None
+    for el in stream:
+        if isinstance(el, PartStart):
+            current = el.part.key if el.part.risks else None
+        elif isinstance(el, Slot) and el.label.question:
+            out.setdefault(current or part_of.get(el.label.key, ""), []).append(el)
+    return out
+
+
 def _instances(stream: list[object], parts: set[str]) -> dict[tuple[str, int], list[Slot]]:
     """The question slots of each risk part instance (part key, 1-based instance)."""
     out: dict[tuple[str, int], list[Slot]] = {}
@@ -84,7 +101,8 @@ def _instances(stream: list[object], parts: set[str]) -> dict[tuple[str, int], l
     return out
 
 
-def _placed(spec: FormSpec, instances: dict[tuple[str, int], list[Slot]]) -> dict[tuple[str, int, int], Slot]:
+def _placed(spec: FormSpec, instances: dict[tuple[str, int], list[Slot]], everywhere: dict[str, list[Slot]]
+            ) -> dict[tuple[str, int, int], Slot]:
     """(part, instance, question index) -> the slot printed for it."""
     out: dict[tuple[str, int, int], Slot] = {}
     for part in {p for p, _ in instances}:
@@ -93,7 +111,7 @@ def _placed(spec: FormSpec, instances: dict[tuple[str, int], list[Slot]]) -> dic
         slots = {k: instances[(part, k)] for k in keys}
         for key in {q.key for q in qs}:
             where = [(n, i) for n in keys for i, q in enumerate(qs) if q.key == key]
-            found = [s for n in keys for s in slots[n] if s.label.key == key]
+            found = [s for s in everywhere.get(part, []) if s.label.key == key]
             if len(found) == len(where):
                 out.update({(part, n, i): s for (n, i), s in zip(where, found, strict=True)})
                 continue

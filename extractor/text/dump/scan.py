@@ -77,8 +77,7 @@ class Scanner:
         while k < len(lines):
             used = self.heading(lines, texts, k)
             if not used and self.annex_lines is not None:
-                self.annex_lines.append(lines[k])
-                used = 1
+                used = self.answered_question(lines[k]) or self.annex_line(lines[k])
             k += used or self.label(lines, texts, k) or self.value(lines[k])
         return self.scan
 
@@ -124,6 +123,20 @@ class Scanner:
             return 1
         self.in_toc = False
         return 0
+
+    def annex_line(self, line: Line) -> int:
+        assert self.annex_lines is not None
+        self.annex_lines.append(line)
+        return 1
+
+    def answered_question(self, line: Line) -> int:
+        """A Ⅲ question printed with its answer among an annex's lines (a dump that moved it there)."""
+        hit = self.vocab.question_at(line.text)
+        if hit is None or not any(c in hit[1] for c in "[［"):
+            return 0
+        self.scan.stream.append(Slot(hit[0], line))
+        self.items.add_text(line, hit[1])
+        return 1
 
     def is_annex_heading(self, text: str) -> bool:
         m = patterns().annex_head.match(text)
@@ -215,8 +228,10 @@ class Scanner:
             hit, used = self.vocab.label_at(self.part_key, texts[k] + texts[k + 1]), 2
         if hit is None:
             hit, used = self.fragment(texts, k)
+        if hit is None and self.part is not None and not self.part.risks:
+            hit = self.vocab.question_at(texts[k])
         if hit is None:
-            return 0
+            return self.circled(lines[k], texts[k])
         label, rest = hit
         if label is SKIP:
             return used
@@ -226,6 +241,19 @@ class Scanner:
             self.items.add_text(lines[k + used - 1], rest)
             used += self.label_tail(label, texts, k + used)
         return used
+
+    def circled(self, line: Line, text: str) -> int:
+        """A line whose circled label follows other text (`1） … 2） … ①NISC政府機関統一基準群`)."""
+        found = self.vocab.circled_label_at(self.part_key, text)
+        if found is None:
+            return 0
+        at, label, rest = found
+        self.items.add_text(line, text[:at].strip())
+        self.items.flush_marker()
+        self.scan.stream.append(Slot(label, line, section=self.section_no, risk=self.risk_no))
+        if rest:
+            self.items.add_text(line, rest)
+        return 1
 
     def fragment(self, texts: list[str], k: int) -> tuple[tuple[Label, str] | None, int]:
         """A label printed one character a line (再/委/託), or the start of a label cut from its end."""

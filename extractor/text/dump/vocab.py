@@ -58,6 +58,8 @@ class Vocab:
         self.box_sets: dict[str, tuple[frozenset[str], ...]] = {
             k: tuple(frozenset(label_key(o) for o in lb.options) for lb in v if lb.kind in ("checkbox", "flags"))
             for k, v in self.labels.items()}
+        self.questions: tuple[Label, ...] = tuple(
+            sorted({lb.key: lb for v in self.labels.values() for lb in v if lb.question}.values(), key=lambda lb: -len(lb.key)))
         self.choice_options = frozenset(label_key(o) for opts in spec.choices.values() for o in opts)
 
     # ------------------------------------------------------------ headings
@@ -129,6 +131,23 @@ class Vocab:
                 continue
             return lb, rest.strip(" ※")
         return self.cut_label_at(part, text)
+
+    def question_at(self, text: str) -> tuple[Label, str] | None:
+        """A Ⅲ/Ⅳ question label outside its part (a dump that printed it before the part's heading)."""
+        for lb in self.questions:
+            end = label_prefix_end(text, lb.key) if lb.key[:1] in text else None
+            if end is not None and (end == len(text) or _INLINE_START.match(text[end:])):
+                return lb, text[end:].strip(" ※")
+        return None
+
+    def circled_label_at(self, part: str, text: str) -> tuple[int, Label, str] | None:
+        """A circled label (`①NISC…`) printed after other text on the line: (where it starts, label, rest)."""
+        for k, ch in enumerate(text):
+            if k and "①" <= ch <= "⑳":
+                hit = self.label_at(part, text[k:]) or self.question_at(text[k:])
+                if hit is not None:
+                    return k, hit[0], hit[1]
+        return None
 
     def cut_label_at(self, part: str, text: str) -> tuple[Label, str] | None:
         """A label cut at its cell's edge with the value on the same line: `⑤…本人の範 (別添4) …`."""
