@@ -79,6 +79,7 @@ class Scanner:
             if not used and self.annex_lines is not None:
                 used = self.answered_question(lines[k]) or self.annex_line(lines[k])
             k += used or self.label(lines, texts, k) or self.value(lines[k])
+        self.close_annex()
         return self.scan
 
     # ------------------------------------------------------------ headings
