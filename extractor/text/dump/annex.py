@@ -147,9 +147,21 @@ def _values(row: RowBlocks, bands: tuple[str, ...], methods: tuple[str, ...], ba
         if cut is None:
             return None
         name, basis = _join(head[0][:cut]), _join(head[0][cut:])
-    return {"recipient": name, "legal_basis": basis, "purpose": _join(head[-2]), "information": _join(head[-1]),
-            "subjects_band": _option(row.band, bands) or "", "subjects_scope": _join([ln for b in row.scope for ln in b]),
-            "methods": _option(row.method, methods) or "", "timing": _join(row.timing)}
+    values = {"recipient": name, "legal_basis": basis, "purpose": _join(head[-2]), "information": _join(head[-1]),
+              "subjects_band": _option(row.band, bands) or "", "subjects_scope": _join([ln for b in row.scope for ln in b]),
+              "methods": _option(row.method, methods) or "", "timing": _join(row.timing)}
+    return values if _plausible(values, bands + methods, basis_start) else None
+
+
+def _plausible(values: dict[str, str], options: tuple[str, ...], basis_start: str) -> bool:
+    """Cells that are what their column holds: ① like the list's other ① cells, no option in a text cell."""
+    if basis_start and not values["legal_basis"].startswith(basis_start):
+        return False
+    if basis_start and any(values[c].startswith(basis_start) for c in ("recipient", "purpose", "information", "timing")):
+        return False
+    keys = {label_key(o) for o in options}
+    texts = ("recipient", "legal_basis", "purpose", "information", "subjects_scope", "timing")
+    return all(values[c] and label_key(values[c]) not in keys for c in texts)
 
 
 def _join(lines: list[Line]) -> str:
