@@ -35,6 +35,7 @@ class Item:
     open: bool = False  # an answer waiting for its `]`
     count_text: str = ""
     checks: list[CheckRead] = field(default_factory=list)
+    option_like: bool = False  # a text that is exactly a ＜選択肢＞ option
 
 
 class ItemBuilder:
@@ -227,8 +228,9 @@ class ItemBuilder:
             self.add(Item("date", line, [text]))
         elif isinstance(last, Item) and last.kind == "text" and first and not line.gap:
             last.lines.append(text)
+            last.option_like = False
         else:
-            self.add(Item("text", line, [text]))
+            self.add(Item("text", line, [text], option_like=label_key(text) in self.vocab.choice_options))
 
     def add(self, item: Item) -> None:
         self.stream.append(item)

@@ -29,6 +29,8 @@ def score(slot: Slot, item: Item) -> float:
     """How well `item` fits as the value of `slot` (0: it cannot be its value)."""
     kind, lb = item.kind, slot.label
     if lb.kind in ("text", "none"):
+        if kind == "text" and lb.kind == "text" and item.option_like:
+            return 0.0  # a ＜選択肢＞ option printed without its brackets is no text value
         return 1.0 if kind == "text" else (0.5 if kind == "date" else 0.0)
     if lb.kind == "date":
         return 2.0 if kind == "date" else 0.0
@@ -148,3 +150,14 @@ def unordered(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item
         if mine and len(mine) == len(idx) and len(values) == 1 and not shared:
             out.update({i: it for i, it in zip(idx, mine, strict=True)})
     return out
+
+
+def scrambled(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> bool:
+    """A page whose order cannot be trusted: an answer that fits one label only is printed before it."""
+    for it in items:
+        if it.kind != "answer" or not it.answer:
+            continue
+        fits = [s for s in slots if s.label.kind == "choice" and score(s, it) >= 3]
+        if len(fits) == 1 and pos[id(fits[0])] > pos[id(it)]:
+            return True
+    return False

@@ -18,7 +18,7 @@ from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import split_lines
-from extractor.text.dump.match import align, unordered, value_of
+from extractor.text.dump.match import align, scrambled, unordered, value_of
 from extractor.text.dump.risks import place
 from extractor.text.dump.scan import Scanner, Slot
 from extractor.text.dump.values import DumpValue
@@ -48,7 +48,7 @@ def assign_values(stream: list[object]) -> None:
         elif isinstance(el, Item) and el.kind != "void":
             pages.setdefault(el.line.page, ([], []))[1].append(el)
     for slots, items in pages.values():
-        done = align(slots, items, pos)
+        done = {} if scrambled(slots, items, pos) else align(slots, items, pos)
         done.update(unordered(slots, items, done))
         for i, item in done.items():
             slots[i].value = value_of(slots[i], item)
