@@ -59,8 +59,8 @@ def main() -> None:
         total_pages += pages
         total_time += t
         print(f"{name:40s} {pages:4d} pages {t * 1000:8.1f} ms  {pages / t:7.0f} pages/s")
-    print(f"{'all':40s} {int(total_pages):4d} pages {total_time * 1000:8.1f} ms  {total_pages / total_time:7.0f} pages/s"
-          " (CPU time of one process)")
+    rate = total_pages / total_time
+    print(f"{'all':40s} {int(total_pages):4d} pages {total_time * 1000:8.1f} ms  {rate:7.0f} pages/s (CPU)")
 
 
 if __name__ == "__main__":

@@ -57,9 +57,11 @@ def test_headings_come_from_the_spec() -> None:
     assert spec is not None
     v = vocab_of(spec)
     part_ii, part_iii = spec.part("II"), spec.part("III")
-    assert v.part_at(["Ⅲ　特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※（７．を除く。）"], 0) == (part_iii, 1)
+    heading = "Ⅲ　特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※（７．を除く。）"
+    assert v.part_at([heading], 0) == (part_iii, 1)
     assert v.part_at(["Ⅱ", "", "特定個人情報ファイルの概要"], 0) == (part_ii, 3)
-    assert v.part_at(["Ⅱ　特定個人情報ファイルの概要　１．住民基本台帳ファイル　４．委託"], 0) is None  # a change-log path
+    change_log_path = "Ⅱ　特定個人情報ファイルの概要　１．住民基本台帳ファイル　４．委託"
+    assert v.part_at([change_log_path], 0) is None
     assert v.section_at(part_ii, "５．特定個人情報の提供・移転（委託に伴うものを除く。）") == (
         5, "特定個人情報の提供・移転(委託に伴うものを除く。)")
     assert v.section_at(part_ii, "１．住民基本台帳ファイル") is None  # a value, not one of Ⅱ's sections

@@ -11,7 +11,6 @@ left out with a warning; a dump whose cells run together gives no rows (nothing 
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -132,12 +131,20 @@ def _basis_start(cells: list[Block]) -> str:
     firsts = ["".join(ln.text for ln in c) for c in cells]
     if len(firsts) < 3:
         return ""
-    counts = Counter(os.path.commonprefix([a, b]) for a in firsts for b in firsts if a is not b)
+    counts = Counter(_common_start(a, b) for a in firsts for b in firsts if a is not b)
     start, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])), default=("", 0))
     return start if len(start) >= 2 and n >= len(firsts) else ""
 
 
-def _values(row: RowBlocks, bands: tuple[str, ...], methods: tuple[str, ...], basis_start: str) -> dict[str, str] | None:
+def _common_start(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _values(row: RowBlocks, bands: tuple[str, ...], methods: tuple[str, ...], basis_start: str
+            ) -> dict[str, str] | None:
     head = row.head
     if len(head) == 4:
         name, basis = _join(head[0]), _join(head[1])
@@ -148,7 +155,8 @@ def _values(row: RowBlocks, bands: tuple[str, ...], methods: tuple[str, ...], ba
             return None
         name, basis = _join(head[0][:cut]), _join(head[0][cut:])
     values = {"recipient": name, "legal_basis": basis, "purpose": _join(head[-2]), "information": _join(head[-1]),
-              "subjects_band": _option(row.band, bands) or "", "subjects_scope": _join([ln for b in row.scope for ln in b]),
+              "subjects_band": _option(row.band, bands) or "",
+              "subjects_scope": _join([ln for b in row.scope for ln in b]),
               "methods": _option(row.method, methods) or "", "timing": _join(row.timing)}
     return values if _plausible(values, bands + methods, basis_start) else None
 
@@ -157,7 +165,8 @@ def _plausible(values: dict[str, str], options: tuple[str, ...], basis_start: st
     """Cells that are what their column holds: ① like the list's other ① cells, no option in a text cell."""
     if basis_start and not values["legal_basis"].startswith(basis_start):
         return False
-    if basis_start and any(values[c].startswith(basis_start) for c in ("recipient", "purpose", "information", "timing")):
+    others = ("recipient", "purpose", "information", "timing")
+    if basis_start and any(values[c].startswith(basis_start) for c in others):
         return False
     keys = {label_key(o) for o in options}
     texts = ("recipient", "legal_basis", "purpose", "information", "subjects_scope", "timing")

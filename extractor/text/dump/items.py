@@ -115,15 +115,13 @@ class ItemBuilder:
         return end
 
     def complete(self, line: Line, inner: str, before: str) -> None:
-        state = marker_state(inner)
+        state, last = marker_state(inner), self.last()
         if state is None:
             self.add(Item("answer", line, answer=inner.strip()))
         elif state:
             self.set_mark(True, None)
-        elif before and isinstance(self.last(), Item) and self.last().kind == "text" and not self.is_option(before):
-            item = self.last()
-            assert isinstance(item, Item)
-            item.kind, item.answer = "answer", before  # `定めている[ ]`
+        elif before and isinstance(last, Item) and last.kind == "text" and not self.is_option(before):
+            last.kind, last.answer = "answer", before  # `定めている[ ]`
         else:
             blank = Item("answer", line)
             self.add(blank)
@@ -197,8 +195,8 @@ class ItemBuilder:
             if isinstance(el, Item) and el.kind == "checks":
                 for c in el.checks:
                     head = label_key(c.label)
-                    if head not in options and any(o.startswith(head + key) or (head + key).startswith(o)
-                                                   and len(head) < len(o) for o in options):
+                    if head not in options and any(o.startswith(head + key) or ((head + key).startswith(o)
+                                                   and len(head) < len(o)) for o in options):
                         c.label += text
                         return True
                 return False

@@ -13,7 +13,7 @@ are not given to a neighbour.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from extractor.forms.choices import resolve_answer
 from extractor.forms.events import CheckRead
@@ -92,14 +92,13 @@ def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> 
     return out
 
 
-def _table(n: int, m: int, w: object) -> list[list[float]]:
+def _table(n: int, m: int, w: Callable[[int, int], float]) -> list[list[float]]:
     """f[i][j]: the best score aligning the first i slots with the first j items."""
-    wf = w  # type: ignore[assignment]
     f = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
         prev, row = f[i - 1], f[i]
         for j in range(1, m + 1):
-            x = wf(i - 1, j - 1)  # type: ignore[operator]
+            x = w(i - 1, j - 1)
             row[j] = max(prev[j], row[j - 1], prev[j - 1] + x if x else 0.0)
     return f
 
@@ -153,11 +152,13 @@ def unordered(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item
 
 
 def scrambled(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> bool:
-    """A page whose order cannot be trusted: an answer that fits one label only is printed before it."""
+    """A page whose order cannot be trusted: answers that fit one label only printed before it."""
+    unique = before = 0
     for it in items:
         if it.kind != "answer" or not it.answer:
             continue
         fits = [s for s in slots if s.label.kind == "choice" and score(s, it) >= 3]
-        if len(fits) == 1 and pos[id(fits[0])] > pos[id(it)]:
-            return True
-    return False
+        if len(fits) == 1:
+            unique += 1
+            before += pos[id(fits[0])] > pos[id(it)]
+    return before >= 2 and 3 * before >= unique

@@ -17,7 +17,7 @@ from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.items import Item
-from extractor.text.dump.lines import split_lines
+from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
 from extractor.text.dump.risks import place
 from extractor.text.dump.scan import Scanner, Slot
@@ -63,7 +63,7 @@ def _next_item(stream: list[object], k: int) -> int:
     return -1
 
 
-def events(spec: FormSpec, stream: list[object], annexes: list[tuple[int, list]]) -> Iterator[Event]:
+def events(spec: FormSpec, stream: list[object], annexes: list[tuple[int, list[Line]]]) -> Iterator[Event]:
     annex_at = dict(annexes)
     for k, el in enumerate(stream):
         if k in annex_at:

@@ -29,7 +29,7 @@ from extractor.forms.spec import FormSpec, Part
 from extractor.normalise import label_key, parse_date
 from extractor.text.dump.items import ItemBuilder
 from extractor.text.dump.lines import Line
-from extractor.text.dump.vocab import COVER, Label, Vocab, vocab_of
+from extractor.text.dump.vocab import COVER, Label, vocab_of
 
 
 @dataclass(slots=True)
@@ -272,7 +272,7 @@ class Scanner:
         if len(key) >= 5 and self.vocab.is_label_start(part, texts[k]):
             found = [lb for lb in self.vocab.labels.get(part, ()) if lb.key.startswith(key)]
             return ((found[0] if len(found) == 1 and len(key) >= 8 else NONE_LABEL), ""), 1
-        if len(key) >= 4 and any(lb.key.endswith(key) and lb.key != key for lb in self.vocab.labels.get(part, ())):
+        if len(key) >= 4 and key in self.vocab.suffixes.get(part, frozenset()):
             return (SKIP, ""), 1  # the wrapped end of a label printed apart from its start
         chunks = texts[k].split(" ")
         if len(chunks) > 1 and self.vocab.is_label_start(part, chunks[0]):

@@ -54,12 +54,14 @@ class Vocab:
         self.prefixes: dict[str, frozenset[str]] = {
             k: frozenset(lb.key[:n] for lb in v for n in range(3, len(lb.key))) for k, v in self.labels.items()}
         self.sections = {p.key: [label_key(s) for s in p.sections] for p in spec.parts}
+        self.suffixes: dict[str, frozenset[str]] = {
+            k: frozenset(lb.key[n:] for lb in v for n in range(1, len(lb.key) - 3)) for k, v in self.labels.items()}
         self.box_options: dict[str, tuple[str, ...]] = {k: _box_options(v) for k, v in self.labels.items()}
         self.box_sets: dict[str, tuple[frozenset[str], ...]] = {
             k: tuple(frozenset(label_key(o) for o in lb.options) for lb in v if lb.kind in ("checkbox", "flags"))
             for k, v in self.labels.items()}
-        self.questions: tuple[Label, ...] = tuple(
-            sorted({lb.key: lb for v in self.labels.values() for lb in v if lb.question}.values(), key=lambda lb: -len(lb.key)))
+        questions = {lb.key: lb for v in self.labels.values() for lb in v if lb.question}
+        self.questions: tuple[Label, ...] = tuple(sorted(questions.values(), key=lambda lb: -len(lb.key)))
         self.choice_options = frozenset(label_key(o) for opts in spec.choices.values() for o in opts)
 
     # ------------------------------------------------------------ headings
@@ -120,8 +122,9 @@ class Vocab:
 
     def label_at(self, part: str, text: str) -> tuple[Label, str] | None:
         """The label `text` starts with, and the rest of the line (an inline value)."""
+        key = label_key(text)
         for lb in self.labels.get(part, ()):
-            if not text or lb.key[:1] not in text:
+            if not key.startswith(lb.key):
                 continue
             end = label_prefix_end(text, lb.key)
             if end is None:
