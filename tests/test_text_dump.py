@@ -114,9 +114,9 @@ KINDS = {
     "full": (3, RenderStyle()),
     "focused": (11, RenderStyle(checkbox="☑/☐", choice_brackets="tight", legend="below")),
 }
-# F1 floors per tool (measured on these fixtures, rounded down); precision >= 0.95 everywhere
-FLOORS = {"pdftotext": 0.80, "pdftotext-raw": 0.80, "pdftotext-layout": 0.80, "pymupdf": 0.80,
-          "pymupdf-sort": 0.80, "pdfminer": 0.75, "pdfplumber": 0.75}
+# F1 floors per tool (measured on these fixtures, a little below); precision >= 0.97 everywhere
+FLOORS = {"pdftotext": 0.81, "pdftotext-raw": 0.79, "pdftotext-layout": 0.82, "pymupdf": 0.82,
+          "pymupdf-sort": 0.82, "pdfminer": 0.77, "pdfplumber": 0.76}
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +144,7 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
         inputs.append(path)
         truth[stem] = data
     precision, _, f1 = score(inputs, truth, tmp_path)
-    assert precision >= 0.95 and f1 >= FLOORS[tool], (tool, precision, f1)
+    assert precision >= 0.97 and f1 >= FLOORS[tool], (tool, precision, f1)
 
 
 # ------------------------------------------------------------ the corpus
@@ -153,7 +153,7 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    floor = 0.85 if "focused" in name else 0.55
+    floor = 0.85 if "focused" in name else 0.53  # measured 0.88-0.89 / 0.55-0.63 (see the report of issue 10)
     assert precision >= 0.95 and f1 >= floor, (name, precision, f1)
 
 

@@ -94,9 +94,11 @@ def _find_rows(blocks: list[Block], bands: tuple[str, ...], methods: tuple[str, 
         gap = next((g for g in (2, 3) if k + g + 1 < len(blocks) and _option(blocks[k + g], methods)), None)
         if gap is None:
             continue
-        head = blocks[end + 1 : k][-4:]
+        between = blocks[end + 1 : k]
+        head = between[-4:]
+        fits = len(head) >= 3 and (end < 0 or len(between) <= 4)  # after a row, its next row's cells only
         rows.append(RowBlocks(head, block, blocks[k + 1 : k + gap], blocks[k + gap], blocks[k + gap + 1])
-                    if len(head) >= 3 else None)
+                    if fits else None)
         end = k + gap + 1
     return rows
 
@@ -105,16 +107,16 @@ def _rows(spec: FormSpec, kind: str, blocks: list[Block]) -> Iterator[Event]:
     bands, methods = _options(spec, kind, "subjects_band"), _options(spec, kind, "methods")
     rows = _find_rows(_split_glued(blocks, bands + methods), bands, methods)
     basis_start = _basis_start([r.head[-3] for r in rows if r is not None and len(r.head) == 4])
-    skipped = 0
-    for row in rows:
-        values = _values(row, bands, methods, basis_start) if row is not None else None
-        if values is None:
-            skipped += 1
-            continue
-        first = row.head[0][0] if row is not None else None
-        yield AnnexRow(values, False, Where(page=first.page if first else None, line=first.no if first else None))
-    if skipped:
-        yield Warn(f"{kind} list: {skipped} rows could not be split into their columns and were left out")
+    read = [(row, _values(row, bands, methods, basis_start)) for row in rows if row is not None]
+    skipped = len(rows) - sum(1 for _, v in read if v is not None)
+    if skipped:  # a row left out would shift the numbers and the pairing of every row after it
+        yield Warn(f"{kind} list: {skipped} of {len(rows)} rows could not be split into their columns; "
+                   "the list was not read")
+        return
+    for row, values in read:
+        first = row.head[0][0]
+        if values is not None:
+            yield AnnexRow(values, False, Where(page=first.page, line=first.no))
 
 
 def _split_glued(blocks: list[Block], options: tuple[str, ...]) -> list[Block]:
