@@ -36,6 +36,7 @@ class Item:
     count_text: str = ""
     checks: list[CheckRead] = field(default_factory=list)
     option_like: bool = False  # a text that is exactly a ＜選択肢＞ option
+    origin: Item | None = None  # the text block a paragraph was cut from
 
 
 class ItemBuilder:

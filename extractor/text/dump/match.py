@@ -57,50 +57,118 @@ def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
     return bool(match_options(item.checks, options))
 
 
+def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:
+    """Text items cut where a line ends well short of the block's longest line (a cell ended there);
+    with, for each piece, how many pieces of the same block follow it (a label may take several)."""
+    out: list[Item] = []
+    runs: list[int] = []
+    for it in items:
+        cuts = _cuts(it.lines) if it.kind == "text" else []
+        if not cuts:
+            out.append(it)
+            runs.append(1)
+            continue
+        bounds = [0, *cuts, len(it.lines)]
+        pieces = [Item("text", it.line, it.lines[a:b], option_like=False) for a, b in zip(bounds, bounds[1:])]
+        for k, piece in enumerate(pieces):
+            piece.origin = it
+            out.append(piece)
+            runs.append(len(pieces) - k)
+    return out, runs
+
+
+def _cuts(lines: list[str]) -> list[int]:
+    if len(lines) < 2:
+        return []
+    width = max(len(x) for x in lines)
+    return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width]
+
+
 def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> list[list[float]]:
     """w[i][j]: the score of item j as slot i's value; 0 unless the item comes after the slot."""
     order = [pos[id(s)] for s in slots]
+    at = [pos[id(it.origin or it)] for it in items]
+    first = [it.origin is None or it.origin.lines[: len(it.lines)] == it.lines for it in items]
     out = []
     for i, s in enumerate(slots):
-        near = s.near  # the value printed right after its label
         row = []
-        for it in items:
-            at = pos[id(it)]
-            w = score(s, it) if at > order[i] else 0.0
-            row.append(w + NEAR if w and at == near else w)
+        for j, it in enumerate(items):
+            w = score(s, it) if at[j] > order[i] else 0.0
+            row.append(w + NEAR if w and at[j] == s.near and first[j] else w)
         out.append(row)
     return out
 
 
+RUN = 0.01  # a label taking one more piece of the same block
+
+
 def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> dict[int, Item]:
     """Slot index -> its item, where every best alignment agrees (see the module docstring)."""
-    n, m = len(slots), len(items)
+    pieces, runs = paragraphs(items)
+    n, m = len(slots), len(pieces)
     if not n or not m:
         return {}
-    w = weights(slots, items, pos)
-    fwd = _table(n, m, lambda i, j: w[i][j])
-    bwd = _table(n, m, lambda i, j: w[n - 1 - i][m - 1 - j])
+    w = weights(slots, pieces, pos)
+    texty = [s.label.kind in ("text", "none") for s in slots]
+
+    def span(i: int, j: int) -> range:
+        return range(1, min(runs[j], 12) + 1) if texty[i] and pieces[j].kind == "text" else range(1, 2)
+
+    fwd, bwd = _forward(n, m, w, span), _backward(n, m, w, span)
     best = fwd[n][m]
     out: dict[int, Item] = {}
     for i in range(n):
-        fits = [j for j in range(m) if w[i][j] and abs(fwd[i][j] + w[i][j] + bwd[n - 1 - i][m - 1 - j] - best) < EPS]
-        if len({_identity(items[j]) for j in fits}) != 1:
+        fits = {(j, r) for j in range(m) if w[i][j] for r in span(i, j)
+                if abs(fwd[i][j] + w[i][j] + RUN * (r - 1) + bwd[i + 1][j + r] - best) < EPS}
+        if len(fits) != 1 and len({_identity(pieces[j]) for j, r in fits if r == 1}) != 1:
             continue
-        if any(abs(fwd[i][j] + bwd[n - 1 - i][m - j] - best) < EPS for j in range(m + 1)):
+        if len({(_identity(pieces[j]) if r == 1 else (j, r)) for j, r in fits}) != 1:
+            continue
+        if any(abs(fwd[i][j] + bwd[i + 1][j] - best) < EPS for j in range(m + 1)):
             continue  # some best alignment leaves the slot empty
-        out[i] = items[fits[0]]
+        j, r = min(fits)
+        out[i] = pieces[j] if r == 1 else _merged(pieces[j : j + r])
     return out
 
 
-def _table(n: int, m: int, w: Callable[[int, int], float]) -> list[list[float]]:
-    """f[i][j]: the best score aligning the first i slots with the first j items."""
+def _merged(pieces: Sequence[Item]) -> Item:
+    return Item("text", pieces[0].line, [x for p in pieces for x in p.lines])
+
+
+Span = Callable[[int, int], range]
+
+
+def _forward(n: int, m: int, w: list[list[float]], span: Span) -> list[list[float]]:
+    """f[i][j]: the best score aligning the first i slots with the first j pieces."""
     f = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
-        prev, row = f[i - 1], f[i]
+        prev, row, wi = f[i - 1], f[i], w[i - 1]
         for j in range(1, m + 1):
-            x = w(i - 1, j - 1)
-            row[j] = max(prev[j], row[j - 1], prev[j - 1] + x if x else 0.0)
+            row[j] = max(prev[j], row[j - 1], row[j])
+            x = wi[j - 1]
+            if x:
+                for r in span(i - 1, j - 1):
+                    if j - 1 + r <= m:
+                        v = prev[j - 1] + x + RUN * (r - 1)
+                        if v > row[j - 1 + r]:
+                            row[j - 1 + r] = v
     return f
+
+
+def _backward(n: int, m: int, w: list[list[float]], span: Span) -> list[list[float]]:
+    """g[i][j]: the best score aligning the slots from i with the pieces from j."""
+    g = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        nxt, row, wi = g[i + 1], g[i], w[i]
+        for j in range(m - 1, -1, -1):
+            best = max(nxt[j], row[j + 1])
+            x = wi[j]
+            if x:
+                for r in span(i, j):
+                    if j + r <= m:
+                        best = max(best, x + RUN * (r - 1) + nxt[j + r])
+            row[j] = best
+    return g
 
 
 def _identity(item: Item) -> object:

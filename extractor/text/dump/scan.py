@@ -265,7 +265,7 @@ class Scanner:
                 n += 1
             hit = self.vocab.label_at(part, "".join(texts[k:n])) if n - k > 1 else None
             if hit and not hit[1]:
-                return hit, n - k
+                return (SKIP, ""), n - k  # a label printed one character a line spans rows: no value of its own
             tail = texts[k].isalpha() and any(lb.key.endswith(texts[k]) for lb in self.vocab.labels.get(part, ()))
             return ((NONE_LABEL, ""), 1) if tail else (None, 1)
         key = label_key(texts[k])
