@@ -22,6 +22,13 @@ from extractor.text.dump.values import box_glyph, is_close, is_open, marker_stat
 from extractor.text.dump.vocab import Vocab
 
 
+def _is_fragment(text: str) -> bool:
+    s = text.strip()
+    if not s or s in patterns().words.empty_values or s.isdigit():
+        return False
+    return len(s) <= 2 and not any(ch.isalnum() and not ("ぁ" <= ch <= "ヿ") for ch in s)
+
+
 def _in(key: str, options: frozenset[str]) -> bool:
     return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in options)
 
@@ -222,6 +229,8 @@ class ItemBuilder:
             self.part(), ()))
 
     def add_line(self, line: Line, text: str, first: bool) -> None:
+        if _is_fragment(text):
+            return  # the wrapped end of something printed apart (`ム`, `）`): no value of its own
         last = self.last()
         if len(text) <= 24 and parse_date(text) is not None:
             self.add(Item("date", line, [text]))

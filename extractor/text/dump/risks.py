@@ -59,7 +59,8 @@ def place(spec: FormSpec, stream: list[object]) -> list[object]:
         out.append(el)
     if current is not None:
         out.append(_Pending(current))
-    return [x for el in out for x in (_expand(spec, el, placed) if isinstance(el, _Pending) else [el])]
+    printed = _printed_titles(stream, risk_parts)
+    return [x for el in out for x in (_expand(spec, el, placed, printed) if isinstance(el, _Pending) else [el])]
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,27 @@ def _placed(spec: FormSpec, instances: dict[tuple[str, int], list[Slot]], everyw
     return out
 
 
-def _expand(spec: FormSpec, pending: _Pending, placed: dict[tuple[str, int, int], Slot]) -> Iterator[Event]:
+def _printed_titles(stream: list[object], parts: set[str]) -> dict[tuple[str, int, int, int | None], str]:
+    """(part, instance, section, risk no) -> the risk title as the dump printed it."""
+    out: dict[tuple[str, int, int, int | None], str] = {}
+    seen: dict[str, int] = {}
+    current: tuple[str, int] | None = None
+    section = 0
+    for el in stream:
+        if isinstance(el, PartStart | AnnexStart):
+            current = None
+            if isinstance(el, PartStart) and el.part.key in parts:
+                seen[el.part.key] = seen.get(el.part.key, 0) + 1
+                current = (el.part.key, seen[el.part.key])
+        elif isinstance(el, Section):
+            section = el.no
+        elif current is not None and isinstance(el, RiskHeading) and el.title:
+            out.setdefault((*current, section, el.no), el.title)
+    return out
+
+
+def _expand(spec: FormSpec, pending: _Pending, placed: dict[tuple[str, int, int], Slot],
+            printed: dict[tuple[str, int, int, int | None], str]) -> Iterator[Event]:
     part, n = pending.instance
     section = risk = None
     for i, q in enumerate(questions(spec, part)):
@@ -136,7 +157,9 @@ def _expand(spec: FormSpec, pending: _Pending, placed: dict[tuple[str, int, int]
             yield Section(q.section, q.title, q.title, where)
         if (q.risk_no, q.risk) != risk:
             risk = (q.risk_no, q.risk)
-            yield RiskHeading(q.risk_no, q.risk, where)
+            title = printed.get((part, n, q.section, q.risk_no), q.risk)
+            same = title and q.risk and label_key(title)[:6] == label_key(q.risk)[:6] and "\n" not in (q.risk or "")
+            yield RiskHeading(q.risk_no, title if same else q.risk, where)
         if slot is None:
             yield Warn(f"{part} ({n}) {q.section}: the question '{strip_item_number(q.label)}' was not found")
             continue
