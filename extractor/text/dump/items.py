@@ -22,6 +22,10 @@ from extractor.text.dump.values import box_glyph, is_close, is_open, marker_stat
 from extractor.text.dump.vocab import Vocab
 
 
+def _open_paren(text: str) -> bool:
+    return sum(text.count(c) for c in "(（") > sum(text.count(c) for c in ")）")
+
+
 def _is_fragment(text: str) -> bool:
     s = text.strip()
     if not s or s in patterns().words.empty_values or s.isdigit():
@@ -201,6 +205,10 @@ class ItemBuilder:
         options = self.vocab.box_options.get(self.part(), ())
         for el in reversed(self.stream[-6:]):
             if isinstance(el, Item) and el.kind == "checks":
+                last = el.checks[-1]
+                if _open_paren(last.label):  # `その他 （ … ` whose text goes on until its `）`
+                    last.label += text
+                    return True
                 for c in el.checks:
                     head = label_key(c.label)
                     if head not in options and any(o.startswith(head + key) or ((head + key).startswith(o)
