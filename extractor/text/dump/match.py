@@ -14,6 +14,7 @@ are not given to a neighbour.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from extractor.forms.choices import resolve_answer
 from extractor.forms.events import CheckRead
@@ -69,7 +70,7 @@ def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:
             runs.append(1)
             continue
         bounds = [0, *cuts, len(it.lines)]
-        pieces = [Item("text", it.line, it.lines[a:b], option_like=False) for a, b in zip(bounds, bounds[1:])]
+        pieces = [Item("text", it.line, it.lines[a:b], option_like=False) for a, b in pairwise(bounds)]
         for k, piece in enumerate(pieces):
             piece.origin = it
             out.append(piece)
