@@ -53,8 +53,8 @@ class Scan:
     annexes: list[tuple[int, list[Line]]] = field(default_factory=list)  # (stream index, lines)
 
 
-class Scanner:
-    """Lines -> `Scan` (see the module docstring)."""
+class _Headings:
+    """The heading half of the scanner: parts, annexes, sections and blocks, recognised on the spec."""
 
     def __init__(self, spec: FormSpec) -> None:
         self.spec, self.vocab = spec, vocab_of(spec)
@@ -70,17 +70,6 @@ class Scanner:
     @property
     def part_key(self) -> str:
         return self.part.key if self.part else COVER
-
-    def run(self, lines: list[Line]) -> Scan:
-        texts = [ln.text for ln in lines]
-        k = 0
-        while k < len(lines):
-            used = self.heading(lines, texts, k)
-            if not used and self.annex_lines is not None:
-                used = self.answered_question(lines[k]) or self.annex_line(lines[k])
-            k += used or self.label(lines, texts, k) or self.value(lines[k])
-        self.close_annex()
-        return self.scan
 
     # ------------------------------------------------------------ headings
 
@@ -124,20 +113,6 @@ class Scanner:
             return 1
         self.in_toc = False
         return 0
-
-    def annex_line(self, line: Line) -> int:
-        assert self.annex_lines is not None
-        self.annex_lines.append(line)
-        return 1
-
-    def answered_question(self, line: Line) -> int:
-        """A Ⅲ question printed with its answer among an annex's lines (a dump that moved it there)."""
-        hit = self.vocab.question_at(line.text)
-        if hit is None or not any(c in hit[1] for c in "[［"):
-            return 0
-        self.scan.stream.append(Slot(hit[0], line))
-        self.items.add_text(line, hit[1])
-        return 1
 
     def is_annex_heading(self, text: str) -> bool:
         m = patterns().annex_head.match(text)
@@ -219,6 +194,44 @@ class Scanner:
             return True
         return bool(self.vocab.section_at(self.part, text) or self.vocab.block_at(self.part, text))
 
+    def emit(self, event: Event) -> None:
+        if isinstance(event, PartStart | Section):
+            self.section_no, self.risk_no = (event.no if isinstance(event, Section) else None), None
+        elif isinstance(event, RiskHeading):
+            self.risk_no = event.no
+        self.items.flush_marker()
+        self.scan.stream.append(event)
+
+
+
+class Scanner(_Headings):
+    """Lines -> `Scan` (see the module docstring)."""
+
+    def run(self, lines: list[Line]) -> Scan:
+        texts = [ln.text for ln in lines]
+        k = 0
+        while k < len(lines):
+            used = self.heading(lines, texts, k)
+            if not used and self.annex_lines is not None:
+                used = self.answered_question(lines[k]) or self.annex_line(lines[k])
+            k += used or self.label(lines, texts, k) or self.value(lines[k])
+        self.close_annex()
+        return self.scan
+
+    def annex_line(self, line: Line) -> int:
+        assert self.annex_lines is not None
+        self.annex_lines.append(line)
+        return 1
+
+    def answered_question(self, line: Line) -> int:
+        """A Ⅲ question printed with its answer among an annex's lines (a dump that moved it there)."""
+        hit = self.vocab.question_at(line.text)
+        if hit is None or not any(c in hit[1] for c in "[［"):
+            return 0
+        self.scan.stream.append(Slot(hit[0], line))
+        self.items.add_text(line, hit[1])
+        return 1
+
     # ------------------------------------------------------------ labels and values
 
     def label(self, lines: list[Line], texts: list[str], k: int) -> int:
@@ -290,14 +303,6 @@ class Scanner:
     def value(self, line: Line) -> int:
         self.items.add_text(line, line.text)
         return 1
-
-    def emit(self, event: Event) -> None:
-        if isinstance(event, PartStart | Section):
-            self.section_no, self.risk_no = (event.no if isinstance(event, Section) else None), None
-        elif isinstance(event, RiskHeading):
-            self.risk_no = event.no
-        self.items.flush_marker()
-        self.scan.stream.append(event)
 
 
 TITLE = Label("", "", "text")
