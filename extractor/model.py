@@ -214,8 +214,15 @@ class DocumentResult:
     recipients: list[RecipientRow] = field(default_factory=list)
     risk_ratings: list[RiskRow] = field(default_factory=list)
 
+    gaps: int = 0  # warnings that say a value the document holds was not extracted
+
     def warn(self, message: str) -> None:
         self.document.warnings.append(message)
+
+    def gap(self, message: str) -> None:
+        """A value the document holds (or should hold) that was not extracted: the document is `partial`."""
+        self.gaps += 1
+        self.warn(message)
 
     def settle_status(self) -> None:
         """`partial` when nothing was found or a value could not be placed; `ok` otherwise."""
@@ -225,7 +232,7 @@ class DocumentResult:
         if not self.files and not self.systems:
             doc.status = Status.PARTIAL.value
             self.warn("no 特定個人情報ファイル and no システム sections were found")
-        elif any(is_loss(w) for w in doc.warnings):
+        elif self.gaps or any(is_loss(w) for w in doc.warnings):
             doc.status = Status.PARTIAL.value
         else:
             doc.status = Status.OK.value

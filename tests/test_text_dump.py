@@ -36,7 +36,7 @@ def _values(stream: list[object]) -> dict[str, Any]:
     for el in stream:
         if isinstance(el, Slot) and el.label.text and el.value is not None:
             v = el.value
-            out[el.label.text] = v.answer if v.answer is not None else (v.items or v.text())  # type: ignore[attr-defined]
+            out[el.label.text] = v.answer if v.answer is not None else (v.boxes or v.text())  # type: ignore[attr-defined]
     return out
 
 

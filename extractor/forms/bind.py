@@ -10,12 +10,13 @@ risk part becomes a `risk_ratings` row.  Records remember the pages (or lines) t
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.forms import apply
+from extractor.forms import apply, complete
 from extractor.forms.events import (
     AnnexRow,
     AnnexStart,
@@ -63,6 +64,7 @@ class State:
     pending_below: ValueBelow | None = None
     annex: AnnexState = field(default_factory=AnnexState)
     unsectioned: list[RiskRow] = field(default_factory=list)  # risk rows read before any section heading
+    risk_titles_open: bool = False  # a risk heading was read and no label yet: more stacked titles may follow
 
 
 class Binder:
@@ -75,7 +77,8 @@ class Binder:
         self.state = State()
         self.parts_seen: set[str] = set()
         self.annex_refs: dict[str, int] = {}
-        self.pages: dict[int, set[int]] = {}  # id(record) -> pages it was read from
+        self.read: set[tuple[int, str]] = set()  # (id of a kept record, field unit) bound from the document
+        self.kept: list[Any] = []  # records whose ids `read` holds (so an id is never reused)
         self.fields_by_key = _index(spec.fields)
 
     # ------------------------------------------------------------ dispatch
@@ -117,7 +120,7 @@ class Binder:
         st.kind, st.count = e.kind, 0
 
     def on_section(self, e: Section) -> None:
-        if self.take_below(e.text, e.where):
+        if self.take_below(e.text, e.items, e.where):
             return
         st = self.state
         if st.unsectioned and e.no > 1:  # risk rows read before the first heading the input kept
@@ -125,14 +128,35 @@ class Binder:
                 r.section_no = e.no - 1
             st.unsectioned = []
         self.close_block()
-        st.section_no, st.section = e.no, e.title
+        st.section_no, st.section = e.no, self.full_title(e.title)
         st.risk_no = st.risk = None
         part = st.part
         st.pending_below = next((vb for vb in self.spec.value_below if part and vb.part == part.key
                                  and label_key(vb.section) == label_key(e.title)), None)
 
+    def more_risk_titles(self, text: str) -> bool:
+        """Risk titles stacked under one heading (Ⅲ4) that a page break cut into a row of their own."""
+        st = self.state
+        heading = next((b.heading for b in self.spec.blocks if b.risk), None)
+        lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+        if not (st.risk_titles_open and st.risk and heading and lines and all(ln.endswith(heading) for ln in lines)):
+            return False
+        known = {label_key(t) for t in st.risk.split("\n")}
+        st.risk = "\n".join([st.risk, *(ln for ln in lines if label_key(ln) not in known)])
+        return True
+
+    def full_title(self, title: str) -> str:
+        """A section title the print cut off at its cell's edge, completed from the form's section list."""
+        key, part = label_key(title), self.state.part
+        if part is None or len(key) < 8 or any(label_key(t) == key for t in part.sections):
+            return title
+        longer = [t for t in part.sections if label_key(t).startswith(key)]
+        return longer[0] if len(longer) == 1 else title
+
     def on_note(self, e: Note) -> None:
-        if self.take_below(e.text, e.where):
+        if self.take_below(e.text, e.items, e.where):
+            return
+        if self.more_risk_titles(e.text):
             return
         closing = patterns().closing_row.match(e.text)
         st = self.state
@@ -142,7 +166,7 @@ class Binder:
             for r in st.unsectioned:
                 r.section = title
 
-    def take_below(self, text: str, where: Where) -> bool:
+    def take_below(self, text: str, items: tuple[str, ...], where: Where) -> bool:
         """The single row under a `value_below` section heading is that section's value."""
         vb, self.state.pending_below = self.state.pending_below, None
         if vb is None:
@@ -155,6 +179,11 @@ class Binder:
             self.state.file = file
             self.result.files.append(file)
             self.touch(file, where)
+        elif vb.action == "file_names":
+            for name in apply.names_of("\n".join(items) or text):
+                file = FileRow(self.doc_id, len(self.result.files) + 1, name=name)
+                self.result.files.append(file)
+                self.touch(file, where)
         else:
             self.state.risk_file_no = no if no is not None else self.file_no_by_name(name)
         return True
@@ -175,7 +204,7 @@ class Binder:
         values: dict[str, Any] = {"doc_id": self.doc_id, **block.set}
         if block.number:
             values[block.number] = e.number
-        if "file_no" in row_type.__dataclass_fields__:
+        if "file_no" in {f.name for f in dataclasses.fields(row_type)}:
             values["file_no"] = st.file.file_no if st.file else 1
         if block.title:
             values[block.title] = e.title or None
@@ -193,6 +222,7 @@ class Binder:
         st = self.state
         st.block = next((b.name for b in self.spec.blocks if b.risk), None)
         st.risk_no, st.risk = e.no, e.title
+        st.risk_titles_open = True
 
     def close_block(self) -> None:
         st = self.state
@@ -204,17 +234,20 @@ class Binder:
 
     def on_labeled(self, e: Labeled) -> None:
         st = self.state
+        st.risk_titles_open = False
         if st.part is None:
             fld = self.cover_field(e.label)
             if fld is not None:
                 apply.apply_field(self, fld, self.result.document, e.value, e.where)
             return
-        fld = self.find_field(e.label, e.group)
-        if st.part.risks and self.is_choice(e):
+        fld = self.find_field(e.label, e.group, e.in_heading)
+        if st.part.risks and not e.in_heading and self.is_choice(e):
             self.risk_row(e)
             if fld is None:
                 return
-        if fld is not None:
+        if fld is not None and fld.kind == "names":
+            apply.names_to_rows(self, fld, e.value, e.where)
+        elif fld is not None:
             record = self.record_for(fld.table)
             if record is not None:
                 apply.apply_field(self, fld, record, e.value, e.where)
@@ -228,15 +261,15 @@ class Binder:
             return True
         return bool(self.spec.question_options(e.label)) and e.value.has_bracket()
 
-    def find_field(self, label: str, group: str | None) -> Field | None:
+    def find_field(self, label: str, group: str | None, in_heading: bool = False) -> Field | None:
         key = label_key(label)
         if not key:
             return None
         for f in self.fields_by_key.get(key, ()):
-            if self.in_context(f, group):
+            if f.in_heading == in_heading and self.in_context(f, group):
                 return f
         for f in self.spec.fields:  # a label printed with a typo or a small variation
-            if self.in_context(f, group) and len(f.key) >= 4 and any(
+            if f.in_heading == in_heading and self.in_context(f, group) and len(f.key) >= 4 and any(
                     difflib.SequenceMatcher(None, k, key).ratio() >= 0.88 for k in f.keys):
                 return f
         return None
@@ -278,7 +311,7 @@ class Binder:
         resolved = apply.resolve(choice, self.spec.question_options(question))
         where = f"{st.part.numeral if st.part else ''}{st.section_no or ''}"
         if not resolved.found:
-            self.result.warn(f"{where} '{question}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
+            self.result.gap(f"{where} '{question}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
         per_file = bool(st.part and st.part.per_file)
         file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
         row = RiskRow(self.doc_id, file_no, st.part.key if st.part else "", st.section_no, st.section,
@@ -314,25 +347,33 @@ class Binder:
 
     # ------------------------------------------------------------ provenance and end
 
-    def touch(self, record: object, where: Where) -> None:
+    def mark_read(self, record: Any, f: Field) -> None:
+        self.read.add((id(record), f.unit))
+        self.kept.append(record)
+
+    def touch(self, record: Any, where: Where) -> None:
         """Remember that `record` holds a value read at `where`."""
-        if where.page is not None:
-            self.pages.setdefault(id(record), set()).add(where.page)
-            if getattr(record, "page", None) is None:
-                record.page = where.page  # type: ignore[attr-defined]
+        if where.page is not None and hasattr(record, "pages"):
+            pages = record.pages if record.pages is not None else []
+            if where.page not in pages:
+                record.pages = [*pages, where.page]
+            if record.page is None:
+                record.page = where.page
         if where.line is not None and getattr(record, "line", None) is None:
-            record.line = where.line  # type: ignore[attr-defined]
+            record.line = where.line
 
     def finish(self) -> None:
         self.close_block()
-        apply.check_counts(self.result)
+        apply.check_counts(self.spec, self.result)
         for table in ("systems", "files", "entrustments", "recipients", "risk_ratings"):
             for rec in getattr(self.result, table):
-                pages = self.pages.get(id(rec), set())
-                rec.pages = sorted(pages) if len(pages) > 1 else None
+                rec.pages = sorted(rec.pages) if rec.pages and len(rec.pages) > 1 else None
+        for rec in self.result.recipients:
+            rec.is_reference = rec.listed_in == "reference"
         for part in self.spec.parts:
             if part.key not in self.parts_seen:
-                self.result.warn(f"section {part.numeral} {part.title} was not found")
+                self.result.gap(f"section {part.numeral} {part.title} was not found")
+        complete.account(self.spec, self.result, self.read)
 
 
 _HANDLERS: dict[type, Any] = {

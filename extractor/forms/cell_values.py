@@ -41,6 +41,21 @@ def cell_text(cell: Cell) -> str:
     return join_lines([ln.text for ln in lines], width, [ln.x1 - left for ln in lines])
 
 
+def cell_items(cell: Cell) -> list[str]:
+    """One entry per printed line of a list cell; a line that ran to the cell's edge continues below."""
+    items: list[str] = []
+    edge = cell.x1 - 0.1 * (cell.x1 - cell.x0)
+    wrapped = False
+    for line in cell.lines:
+        text = clean_line(line.text)
+        if wrapped and items:
+            items[-1] += text
+        elif text:
+            items.append(text)
+        wrapped = line.x1 >= edge
+    return items
+
+
 def label_text(cell: Cell) -> str:
     """A label cell's text: wrapped (or vertical, one character per line) lines joined."""
     return clean_line("".join(ln.text for ln in cell.lines))
@@ -197,3 +212,6 @@ class CellsValue:
 
     def orphan_other(self) -> str | None:
         return None
+
+    def items(self) -> list[str]:
+        return cell_items(self.cells[-1])

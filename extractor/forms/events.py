@@ -53,6 +53,8 @@ class ValueSource(Protocol):
 
     def orphan_other(self) -> str | None: ...  # the text of an その他 box the input lost, if any
 
+    def items(self) -> list[str]: ...  # one entry per printed line (a wrapped line joined to its start)
+
 
 @dataclass(frozen=True, slots=True)
 class Stamp:
@@ -92,6 +94,7 @@ class Section:
     title: str  # the heading without its number and trailing checkboxes
     text: str  # the whole cell (it may be the value a preceding heading waits for)
     where: Where
+    items: tuple[str, ...] = ()  # the cell's printed lines, wrapped lines joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ class Note:
 
     text: str
     where: Where
+    items: tuple[str, ...] = ()  # the cell's printed lines, wrapped lines joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +127,7 @@ class Labeled:
     value: ValueSource
     group: str | None  # the group label printed in a column spanning several rows
     where: Where
+    in_heading: bool = False  # checkboxes printed in a section heading (`４．… [ ] 委託しない`)
 
 
 @dataclass(frozen=True, slots=True)

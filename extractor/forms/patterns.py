@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from extractor.errors import SpecError
+from extractor.forms.spec import layout_cache, layout_file
 from extractor.forms.yaml_lines import build, load_yaml
 
 ROMAN = {"Ⅰ": "I", "Ⅱ": "II", "Ⅲ": "III", "Ⅳ": "IV", "Ⅴ": "V", "Ⅵ": "VI", "Ⅶ": "VII"}
@@ -70,11 +70,9 @@ def _build(words: CommonWords) -> Patterns:
     )
 
 
-@lru_cache(maxsize=1)
+@layout_cache
 def patterns() -> Patterns:
-    from extractor.forms.spec import LAYOUT_DIR
-
-    raw = load_yaml(LAYOUT_DIR / "common.yaml")
+    raw = load_yaml(layout_file("common.yaml"))
     words = build(CommonWords, raw, "common.yaml")
     if words.spec_version != 2:
         raise SpecError("common.yaml: spec_version must be 2")

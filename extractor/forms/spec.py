@@ -14,11 +14,13 @@ option set.  Adding a form version or a label spelling is a change to a layout f
 from __future__ import annotations
 
 import dataclasses
+import os
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import layouts
 from extractor.errors import SpecError
@@ -27,8 +29,9 @@ from extractor.model import ROW_TYPES
 from extractor.normalise import label_key, strip_item_number
 
 LAYOUT_DIR = Path(layouts.__file__).resolve().parent
+LAYOUTS_ENV = "PIA_EXTRACT_LAYOUTS"
 SPEC_VERSION = 2
-FieldKind = Literal["text", "choice", "checkbox", "flags", "date", "flag", "names"]
+FieldKind = Literal["text", "choice", "checkbox", "flags", "date", "names"]  # names: one record per line
 
 
 # ---------------------------------------------------------------- the file format
@@ -70,7 +73,7 @@ class ValueBelow:
 
     part: str
     section: str
-    action: Literal["new_file", "select_file"]
+    action: Literal["new_file", "select_file", "file_names"]  # file_names: one file per line
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,9 @@ class Field:
     true_if: str | None = None  # a choice stored as bool: true when this option is chosen
     count: str | None = None  # column for the `（ N ）件` printed with the choice
     flags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # option -> (bool column, count column)
-    option: str | None = None  # kind flag: the one checkbox label (委託しない)
     optional: bool = False  # not counted as expected (a row many documents leave out)
+    number: str | None = None  # kind names: the column numbering the records (system_no)
+    in_heading: bool = False  # checkboxes printed in the section heading itself (`４．… [ ] 委託しない`)
 
     @property
     def table(self) -> str:
@@ -109,6 +113,13 @@ class Field:
     @property
     def key(self) -> str:
         return label_key(self.label)
+
+    @property
+    def unit(self) -> str:
+        """What completeness counts: the target column, or the group of columns a checkbox/flags field fills."""
+        if "." in self.target:
+            return self.target
+        return f"{self.target}:{'/'.join(sorted(self.columns or self.flags))}"
 
 
 @dataclass(frozen=True)
@@ -140,6 +151,16 @@ class Annex:
 
 
 @dataclass(frozen=True)
+class Count:
+    """A count the form prints (委託 （ N ）件) and the block whose records it counts, per file."""
+
+    count: str  # files.n_entrustments
+    when: str  # files.entrusted: checked only when this is true
+    rows: str  # the block name whose records (of the file) are counted
+    label: str  # how the warning names it
+
+
+@dataclass(frozen=True)
 class SpecFile:
     spec_version: int
     id: str
@@ -152,6 +173,7 @@ class SpecFile:
     fields: tuple[Field, ...] = ()
     outline: tuple[OutlineSection, ...] = ()
     annex: Annex = field(default_factory=Annex)
+    counts: tuple[Count, ...] = ()
     # labels printed without an output column, by part key (`cover` before Ⅰ): where a value ends
     # in a text without cells (a dump), and what is not a value
     printed: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -212,6 +234,10 @@ class FormSpec:
         return self.source.annex
 
     @property
+    def counts(self) -> tuple[Count, ...]:
+        return self.source.counts
+
+    @property
     def printed(self) -> dict[str, tuple[str, ...]]:
         return self.source.printed
 
@@ -260,13 +286,43 @@ class FormSpec:
                      if a is not None)
 
 
+# ---------------------------------------------------------------- where layout files are read from
+
+T = TypeVar("T")
+_LOADED: list[Callable[[], None]] = []
+
+
+def layout_dirs() -> tuple[Path, ...]:
+    """The directories named in $PIA_EXTRACT_LAYOUTS (os.pathsep-separated), then the package's layouts/."""
+    extra = os.environ.get(LAYOUTS_ENV, "")
+    return (*(Path(p) for p in extra.split(os.pathsep) if p), LAYOUT_DIR)
+
+
+def layout_file(name: str) -> Path:
+    """A layout file by name: the first of `layout_dirs()` holding it (an extra directory overrides the package)."""
+    return next((d / name for d in layout_dirs() if (d / name).is_file()), LAYOUT_DIR / name)
+
+
+def layout_cache(load: Callable[[], T]) -> Callable[[], T]:
+    """Cache what a loader reads from layout files, until `reload_layouts()`."""
+    cached = lru_cache(maxsize=1)(load)
+    _LOADED.append(cached.cache_clear)
+    return cached
+
+
+def reload_layouts() -> None:
+    """Forget every loaded layout (after $PIA_EXTRACT_LAYOUTS changed): they are read again when next used."""
+    for clear in _LOADED:
+        clear()
+
+
 # ---------------------------------------------------------------- loading
 
 
-@lru_cache(maxsize=1)
+@layout_cache
 def option_sets() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     """The shared ＜選択肢＞ option sets and checkbox option labels."""
-    data = load_yaml(LAYOUT_DIR / "option_sets.yaml")
+    data = load_yaml(layout_file("option_sets.yaml"))
     try:
         choices = {str(k): tuple(str(x) for x in v) for k, v in data["choices"].items()}
         boxes = {str(k): tuple(str(x) for x in v) for k, v in data["checkboxes"].items()}
@@ -291,6 +347,8 @@ def load_spec(path: Path) -> FormSpec:
             raise SpecError(f"{name}:{line}: part {f.part!r} of {f.label!r} is not one of the parts {sorted(parts)}")
     for block, braw in zip(source.blocks, raw.get("blocks") or [], strict=True):
         _check_block(block, where(name, braw))
+    for c, craw in zip(source.counts, raw.get("counts") or [], strict=True):
+        _check_count(c, source, where(name, craw))
     for sec, sraw in zip(source.outline, raw.get("outline") or [], strict=True):
         for risk in sec.risks:
             unknown = [o for o in risk.questions.values() if o not in choices]
@@ -303,7 +361,7 @@ def _field_lines(raw: dict[str, Any]) -> list[int]:
     return [getattr(f, "line", 0) for f in (*(raw.get("cover") or []), *(raw.get("fields") or []))]
 
 
-_TYPES = {"text": (str,), "date": (str,), "choice": (str, bool), "names": (str,), "flag": (bool,)}
+_TYPES = {"text": (str,), "date": (str,), "choice": (str, bool), "names": (str,)}
 
 
 def _column_type(table: str, column: str, at: str) -> Any:
@@ -323,6 +381,10 @@ def _expect(table: str, column: str, allowed: tuple[Any, ...], at: str) -> None:
     if actual not in allowed:
         names = " or ".join(getattr(a, "__name__", str(a)) for a in allowed)
         raise SpecError(f"{at}: column {table}.{column} is {actual}, a field of this kind needs {names}")
+
+
+# Public for the other vocabularies bound to the same record columns (layouts/summary.yaml).
+expect_column = _expect
 
 
 def _check_field(f: Field, at: str, choices: dict[str, Any], boxes: dict[str, Any]) -> None:
@@ -345,6 +407,10 @@ def _check_field(f: Field, at: str, choices: dict[str, Any], boxes: dict[str, An
         _expect(f.table, f.column, allowed, at)
     if f.count:
         _expect(f.table, f.count, (int,), at)
+    if f.kind == "names":
+        if not f.number:
+            raise SpecError(f"{at}: a names field needs 'number' (the column numbering its records)")
+        _expect(f.table, f.number, (int,), at)
 
 
 def _check_checkbox(f: Field, at: str, boxes: dict[str, Any]) -> None:
@@ -366,6 +432,14 @@ def _check_option(option: str, f: Field, at: str, boxes: dict[str, Any]) -> None
         raise SpecError(f"{at}: {option!r} is not an option of {f.options}")
 
 
+def _check_count(c: Count, source: SpecFile, at: str) -> None:
+    for target, kind in ((c.count, int), (c.when, bool)):
+        table, _, column = target.partition(".")
+        _expect(table, column, (kind,), at)
+    if not any(b.name == c.rows and b.table for b in source.blocks):
+        raise SpecError(f"{at}: counts rows {c.rows!r} is not a block of this form")
+
+
 def _check_block(b: Block, at: str) -> None:
     if b.table is None:
         return
@@ -374,11 +448,11 @@ def _check_block(b: Block, at: str) -> None:
             _column_type(b.table, column, at)
 
 
-@lru_cache(maxsize=1)
+@layout_cache
 def all_specs() -> tuple[FormSpec, ...]:
-    """Every form spec in layouts/, highest priority first."""
-    paths = sorted(p for p in LAYOUT_DIR.glob("*.yaml") if p.name not in NOT_FORMS)
-    return tuple(sorted((load_spec(p) for p in paths), key=lambda s: -s.detect.priority))
+    """Every form spec in the layout directories (see `layout_dirs`), highest priority first."""
+    names = sorted({p.name for d in layout_dirs() for p in d.glob("*.yaml")} - NOT_FORMS)
+    return tuple(sorted((load_spec(layout_file(n)) for n in names), key=lambda s: -s.detect.priority))
 
 
 NOT_FORMS = frozenset({"option_sets.yaml", "summary.yaml", "common.yaml"})

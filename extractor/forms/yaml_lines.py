@@ -33,7 +33,7 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    data = LineDict(loader.construct_mapping(node, deep=True))
+    data = LineDict({str(k): v for k, v in loader.construct_mapping(node, deep=True).items()})
     data.line = node.start_mark.line + 1
     return data
 

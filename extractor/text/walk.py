@@ -122,7 +122,7 @@ class MarkupReader:
         if part.risks and part.per_file:
             self.risk_parts_seen += 1
             risk_file = self.risk_parts_seen
-        return PartStart(part, Where(page=row.page, line=row.line), recovered=text, risk_file_no=risk_file)
+        return PartStart(part, Where(page=row.page or None, line=row.line), recovered=text, risk_file_no=risk_file)
 
     def part_of_heading(self, text: str) -> Part | None:
         if not text:
@@ -183,7 +183,7 @@ class MarkupReader:
         label = label_text(cells[0])
         value = merged_cell(cells[1:]) if len(cells) > 1 else Cell(cells[0].page, cells[0].x1, cells[0].y0,
                                                                    cells[0].x1, cells[0].y1, [])
-        where = Where(page=row.page, line=row.line)
+        where = Where(page=row.page or None, line=row.line)
         heading = rr.block_heading(label, cell_text(value), None, where)
         if heading is not None:
             yield from heading

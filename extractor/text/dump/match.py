@@ -184,7 +184,7 @@ def value_of(slot: Slot, item: Item) -> DumpValue:
             return DumpValue(answer=item.lines[0], bracket=True)
         return DumpValue(answer=item.answer, bracket=True, count_text=item.count_text)
     if slot.label.kind in ("checkbox", "flags"):
-        return DumpValue(items=_complete(item.checks, slot.label.options))
+        return DumpValue(boxes=_complete(item.checks, slot.label.options))
     return DumpValue(lines=tuple(item.lines))
 
 

@@ -28,7 +28,7 @@ class DumpValue:
     answer: str | None = None
     bracket: bool = False
     count_text: str = ""
-    items: tuple[CheckRead, ...] = ()
+    boxes: tuple[CheckRead, ...] = ()
 
     def text(self) -> str:
         return join_lines(list(self.lines))
@@ -40,7 +40,10 @@ class DumpValue:
         return ChoiceRead(answer, (), self.count_text)
 
     def checks(self) -> list[CheckRead]:
-        return list(self.items)
+        return list(self.boxes)
+
+    def items(self) -> list[str]:
+        return list(self.lines)
 
     def has_legend(self) -> bool:
         return False
