@@ -95,7 +95,7 @@ def _store_checks(binder: Binder, f: Field, record: Any, hits: list[OptionHit]) 
             column = columns.get(label_key(h.option))
             if column:
                 setattr(record, column, h.checked)
-    else:
+    elif all(h.checked is not None for h in hits):
         setattr(record, f.column, [h.option for h in hits if h.checked])
     if any(h.checked is None for h in hits):
         binder.result.gap(f"a checkbox marker of '{f.label}' could not be read")
