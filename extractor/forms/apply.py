@@ -31,6 +31,9 @@ def apply_field(binder: Binder, f: Field, record: Any, value: ValueSource, where
 
 
 def resolve(choice: ChoiceRead, options: tuple[str, ...]) -> Resolved:
+    """The one choice policy: the option's text when the answer names exactly one option (printed legend
+    first, then the form's option set); an answer that names none (cut off, garbled) is left empty —
+    the caller warns with the printed text — because a wrong value is worse than a missing one."""
     return resolve_answer(choice.answer, choice.legend, options)
 
 
@@ -59,7 +62,8 @@ def _choice(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     choice = value.choice()
     resolved = resolve(choice, binder.spec.options_of(f))
     if not resolved.found:
-        binder.result.gap(f"'{f.label}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
+        binder.result.gap(f"'{f.label}': the printed answer '{resolved.printed}' is not one of its ＜選択肢＞ options; "
+                          f"left empty")
     if f.true_if:
         answer = resolved.text
         setattr(record, f.column, None if answer is None else label_key(answer) == label_key(f.true_if))
@@ -91,7 +95,7 @@ def _store_checks(binder: Binder, f: Field, record: Any, hits: list[OptionHit]) 
             column = columns.get(label_key(h.option))
             if column:
                 setattr(record, column, h.checked)
-    else:
+    elif all(h.checked is not None for h in hits):
         setattr(record, f.column, [h.option for h in hits if h.checked])
     if any(h.checked is None for h in hits):
         binder.result.gap(f"a checkbox marker of '{f.label}' could not be read")
@@ -123,7 +127,8 @@ def bind_risk_row(binder: Binder, e: Labeled) -> None:
     resolved = resolve(e.value.choice(), binder.spec.question_options(question))
     if not resolved.found:
         where = f"{st.part.numeral if st.part else ''}{st.section_no or ''}"
-        binder.result.gap(f"{where} '{question}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
+        binder.result.gap(f"{where} '{question}': the printed answer '{resolved.printed}' is not one of its "
+                          f"＜選択肢＞ options; left empty")
     per_file = bool(st.part and st.part.per_file)
     file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
     row = RiskRow(binder.doc_id, file_no, st.part.key if st.part else "", st.section_no, st.section,

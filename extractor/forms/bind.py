@@ -32,7 +32,7 @@ from extractor.forms.events import (
     Warn,
     Where,
 )
-from extractor.forms.lookup import Context, FieldIndex, full_title, more_titles
+from extractor.forms.lookup import Context, field_index, full_title, more_titles
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
 from extractor.forms.spec import Field, FormSpec, Part, ValueBelow
@@ -79,7 +79,7 @@ class Binder:
         self.spec, self.result = spec, result
         self.doc_id = result.document.doc_id
         self.state = State()
-        self.fields = FieldIndex(spec)
+        self.fields = field_index(spec)
         self.parts_seen: set[str] = set()
         self.annex_refs: dict[str, int] = {}
         self.read: set[tuple[int, str]] = set()  # (id of a kept record, field unit) bound from the document

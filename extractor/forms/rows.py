@@ -230,7 +230,7 @@ class RowReader:
             yield Labeled(heading, CellsValue((cell,)), None, where)
             return
         first = label_text(cell) if len(cell.lines) <= 1 else clean_line(cell.lines[0].text)
-        block = self.block_heading(first, "", cell, where)
+        block = self.block_heading(first, "", cell, where) or self.heading_below_overflow(cell, where)
         if block is not None:
             yield from block
             return
@@ -245,6 +245,15 @@ class RowReader:
         else:
             yield Note(text, where, tuple(cell_items(cell)))
             self.heading = text if len(cell.lines) <= 2 else None
+
+    def heading_below_overflow(self, cell: Cell, where: Where) -> list[Event] | None:
+        """`）` / `システム7`: a block heading under the tail of the text above that ran over into its cell."""
+        if not 2 <= len(cell.lines) <= 3:
+            return None
+        last = clean_line(cell.lines[-1].text)
+        tail = Cell(cell.page, cell.x0, cell.lines[-1].y0, cell.x1, cell.y1, [cell.lines[-1]])
+        block = self.block_heading(last, "", tail, where)
+        return block if block and not isinstance(block[0], RiskHeading) else None
 
     def block_heading(self, label: str, value: str, cell: Cell | None, where: Where) -> list[Event] | None:
         """システム1 / 委託事項2 | title / リスク１： title -> the block's event; None if `label` is no heading."""
@@ -283,6 +292,7 @@ class AnnexReader:
     kind: str | None = None
     columns: list[str | None] = field(default_factory=list)
     header_page: int = -1  # the page of the last header row (a continued row follows it)
+    last: Row | None = None  # the last data row read
 
     def open(self, kind: str | None) -> None:
         self.kind, self.columns = kind, []
@@ -297,10 +307,25 @@ class AnnexReader:
         if not self.columns or len(row.cells) < 3:
             return None
         values = {col: cell_text(c) for col, c in zip(self.columns, row.cells, strict=False) if col}
-        continues = not values.get("recipient") and self.header_page == row.page
+        after_header = self.header_page == row.page
+        continues = after_header and (not values.get("recipient") or self.splits(row))
         if not continues:
             self.header_page = -1
+        self.last = row
         return AnnexRow(values, continues, Where(page=row.page or None, line=row.line))
+
+    def splits(self, row: Row) -> bool:
+        """The first row of a page continues the last row of the page before when that row was cut by the
+        page break (the text of every cell runs to its bottom rule) and a cell it filled has nothing
+        left here (a cell that fitted on the first page is empty on the next)."""
+        last = self.last
+        if last is None or last.page != row.page - 1 or len(last.cells) != len(row.cells):
+            return False
+        filled = [c for c in last.cells if c.lines]
+        if not filled or any(c.y1 - max(ln.y1 for ln in c.lines) > (c.lines[0].y1 - c.lines[0].y0) / 2
+                             for c in filled):
+            return False
+        return any(prev.lines and c.is_empty() for prev, c in zip(last.cells, row.cells, strict=True))
 
     def name_header(self) -> str:
         return next(lst.name_header for kind, lst in self.spec.annex_lists if kind == self.kind)
@@ -375,15 +400,17 @@ class LogicalRow:
         return True
 
     def _overflow(self, row: Row, filled: list[Cell]) -> bool:
-        """A free line just under the value at the foot of a page: the clipped top of a spreadsheet row that
-        the page break split, which the next page prints again whole.  Skipped, so nothing is read twice."""
+        """A free line just under the value at the foot of a page, or above the table at the head of the next:
+        the clipped parts of a spreadsheet row that the page break split, which the next page prints again
+        in its cells.  Skipped, so nothing is read twice (the row stays open for its cells on the next page)."""
         page, bottom = self.span
         height = row.cells[0].y1 - row.cells[0].y0
-        return bool(filled) and row.page == page and bottom - height <= row.y0 < bottom + 2 * height
+        foot = row.page == page and bottom - height <= row.y0 < bottom + 2 * height
+        return bool(filled) and (foot or row.page == page + 1)
 
     def _add(self, row: Row, filled: list[Cell]) -> None:
         """Take the row's cells; cells of the next page are placed under the value so far (reading order)."""
-        if row.page != self.value_cells[-1].page:
+        if filled and row.page != self.value_cells[-1].page:
             dy = max(c.y1 for c in self.value_cells) - min(c.y0 for c in filled)
             filled = [shift_cell(c, dy) for c in filled]
         self.value_cells.extend(filled)
