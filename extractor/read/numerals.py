@@ -1,0 +1,138 @@
+"""Stage 1 (scans) — Roman numerals (Ⅰ–Ⅹ) that open a heading line.
+
+The Japanese model has no Roman numeral characters: it reads Ⅰ as 1, Ⅱ as 中 or T, Ⅲ as 世 or
+岬, and the part headings are lost.  So a short glyph group that opens a line and stands apart
+from the text after it is read again by the English model limited to I, V, X and the digits
+(so a real 1 stays 1); a confident I…X replaces it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.read.raster import Image, Raster
+from extractor.read.tesseract import Glyph, engine, recognise
+
+ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ", "VII": "Ⅶ", "VIII": "Ⅷ", "IX": "Ⅸ",
+         "X": "Ⅹ"}
+WHITELIST = "IVX0123456789"
+APART = 0.8  # the group is followed by at least this many glyph heights of space
+MIN_CONF = 0.5
+NOT_NUMERAL = set(".．)）(（、。・:：-－")  # item numbers and bullets are read right already
+
+
+def _lead(line: list[Glyph]) -> int:
+    """How many glyphs make the line's opening group (0: none that could be a numeral)."""
+    heights = sorted(g.y1 - g.y0 for g in line)
+    em = heights[len(heights) // 2]
+    for k in range(min(2, len(line) - 1)):
+        if line[k + 1].x0 - line[k].x1 >= APART * em:
+            return k + 1
+    return 0
+
+
+def _first_group(ink: Image, gap: float) -> Image:
+    """The ink left of the first run of at least `gap` empty columns after some ink."""
+    cols = ink.any(axis=0)
+    seen, empty = False, 0
+    for x, inked in enumerate(cols):
+        if inked:
+            seen, empty = True, 0
+        elif seen:
+            empty += 1
+            if empty >= gap:
+                return ink[:, : x - empty + 1]
+    return ink
+
+
+def _tight(ink: Image) -> Image:
+    """The ink's bounding box, with a margin of 2 px."""
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if rows.size == 0:
+        return ink[:0, :0]
+    return ink[max(0, rows[0] - 2): rows[-1] + 3, max(0, cols[0] - 2): cols[-1] + 3]
+
+
+def fix_numeral(line: list[Glyph], raster: Raster) -> list[Glyph]:
+    """The line with a Roman numeral opening it written as the numeral."""
+    line = sorted(line, key=lambda g: g.x0)
+    n = _lead(line) if len(line) >= 2 else 0
+    if not n or any(ch in NOT_NUMERAL for g in line[:n] for ch in g.text):
+        return line
+    # the first run of inked columns: Tesseract's boxes are too loose to crop by
+    x0, x1 = max(0, int(line[0].x0) - 4), int(line[n].x0) + 2
+    y0, y1 = max(0, int(min(g.y0 for g in line)) - 2), int(np.ceil(max(g.y1 for g in line))) + 2
+    crop = _tight(_first_group(raster.ink[y0:y1, x0:x1], 0.4 * (y1 - y0)))
+    if crop.size == 0:
+        return line
+    text, conf = _read_numeral(crop, raster.dpi)
+    if text not in ROMAN or conf < MIN_CONF:
+        return line
+    box = (line[0].x0, min(g.y0 for g in line[:n]), line[0].x0 + crop.shape[1], max(g.y1 for g in line[:n]))
+    return [Glyph(*box, ROMAN[text], conf, True), *line[n:]]
+
+
+def _read_numeral(crop: Image, dpi: float) -> tuple[str, float]:
+    """Sans-serif numerals by their strokes; others by the English model."""
+    by_shape = shape_numeral(crop)
+    if by_shape:
+        return by_shape, 0.9
+    from tesserocr import PSM  # type: ignore[import-untyped]
+
+    read = recognise(engine("eng", WHITELIST), crop, dpi, PSM.SINGLE_LINE)
+    return "".join(g.text for g in read), min((g.conf for g in read), default=0.0)
+
+
+def _is_bar(ink: Image) -> bool:
+    """A straight vertical stroke over the full height: ink on nearly every row, edges steady."""
+    rows = ink.any(axis=1)
+    if rows.mean() < 0.9 or ink.shape[1] > 0.4 * ink.shape[0]:
+        return False
+    lefts = [int(np.argmax(r)) for r in ink if r.any()]
+    rights = [len(r) - int(np.argmax(r[::-1])) for r in ink if r.any()]
+    return max(lefts) - min(lefts) <= 0.15 * ink.shape[0] and max(rights) - min(rights) <= 0.15 * ink.shape[0]
+
+
+def _is_v(ink: Image) -> bool:
+    """Wide at the top, narrowing steadily to the bottom."""
+    widths = [int(np.flatnonzero(r)[-1] - np.flatnonzero(r)[0] + 1) for r in ink if r.any()]
+    if len(widths) < 0.9 * ink.shape[0] or ink.shape[1] < 0.5 * ink.shape[0]:
+        return False
+    q = max(1, len(widths) // 4)
+    return float(np.mean(widths[:q])) > 2.5 * float(np.mean(widths[-q:]))
+
+
+def _strokes(ink: Image) -> str | None:
+    """One run of touching columns as I, V or V/I combinations (Ⅳ, Ⅵ print the strokes touching)."""
+    if _is_bar(ink):
+        return "I"
+    if _is_v(ink):
+        return "V"
+    bar = round(0.3 * ink.shape[0])
+    if ink.shape[1] > bar and _is_bar(ink[:, -bar:]) and _is_v(ink[:, :-bar]):
+        return "VI"
+    if ink.shape[1] > bar and _is_bar(ink[:, :bar]) and _is_v(ink[:, bar:]):
+        return "IV"
+    return None
+
+
+def shape_numeral(ink: Image) -> str | None:
+    """A sans-serif Roman numeral (I…VIII) read from its strokes, or None."""
+    cols = ink.any(axis=0)
+    parts: list[str] = []
+    x, n = 0, len(cols)
+    while x < n:
+        if not cols[x]:
+            x += 1
+            continue
+        end = x
+        while end < n and cols[end]:
+            end += 1
+        rows = np.flatnonzero(ink[:, x:end].any(axis=1))
+        part = _strokes(ink[rows[0]: rows[-1] + 1, x:end]) if rows.size >= 0.8 * ink.shape[0] else None
+        if part is None:
+            return None
+        parts.append(part)
+        x = end
+    text = "".join(parts)
+    return text if text in ROMAN else None
