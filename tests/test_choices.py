@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from extractor.forms.choices import (
-    cell_checkboxes,
-    match_options,
-    paren_text,
-    parse_choice,
-    parse_legend,
-    resolve_answer,
-)
+from extractor.forms.cell_values import cell_checkboxes, parse_choice
+from extractor.forms.choices import Resolved, match_options, paren_text, parse_legend, resolve_answer
 from extractor.layout import Cell, words_to_lines
 from extractor.read.content import Word
 
@@ -67,12 +61,12 @@ def test_answer_is_validated_and_numbered_from_the_printed_legend() -> None:
                  [(120, "1）"), (140, "特に力を入れている"), (300, "2）"), (320, "十分である")])
     choice = parse_choice([cell])
     assert choice.answer == "十分である"
-    assert resolve_answer(choice.answer, choice.legend, ()) == ("十分である", 2, True)
+    assert resolve_answer(choice.answer, choice.legend, ()) == Resolved("十分である", 2, True)
 
 
 def test_answer_outside_the_legend_is_kept_as_written() -> None:
-    assert resolve_answer("たぶん十分", [(1, "十分である")], ()) == ("たぶん十分", None, False)
-    assert resolve_answer(None, [(1, "十分である")], ()) == (None, None, True)
+    assert resolve_answer("たぶん十分", [(1, "十分である")], ()) == Resolved("たぶん十分", None, False)
+    assert resolve_answer(None, [(1, "十分である")], ()) == Resolved(None, None, True)
 
 
 def test_value_printed_before_an_empty_bracket() -> None:
@@ -81,4 +75,4 @@ def test_value_printed_before_an_empty_bracket() -> None:
 
 
 def test_spec_options_are_the_fallback_when_no_legend_is_printed() -> None:
-    assert resolve_answer("十分である", [], ("特に力を入れている", "十分である")) == ("十分である", 2, True)
+    assert resolve_answer("十分である", [], ("特に力を入れている", "十分である")) == Resolved("十分である", 2, True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import subprocess
@@ -12,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from extractor import extract_document, results_to_tables
+from extractor.forms.detect import spec_by_id
 from extractor.pipeline import extract_bytes
 from extractor.tables.write import write_tables
 from extractor.text.dump.pages import Page, part_headings, split_pages
-from extractor.text.dump.risks import OUTLINE, _line_values
+from extractor.text.dump.risks import _line_values
 from tests.conftest import SCORER, SHARED
 
 GAP = "\n\n\n\n"
@@ -33,21 +33,22 @@ def _page(lines: list[str], seed: int) -> str:
 
 def _risk_pages() -> list[str]:
     """Ⅲ (one file) and Ⅳ of the outline, one page per section, lines shuffled within the page."""
-    outline = json.loads(OUTLINE.read_text(encoding="utf-8"))["full_h30"]
+    spec = spec_by_id("full_h30")
+    assert spec is not None
     pages = []
     for part in ("III", "IV"):
-        for n, section in enumerate(outline[part]):
-            lines = [f"{section['no']}．{section['title']}"]
+        for n, section in enumerate(s for s in spec.outline if s.part == part):
+            lines = [f"{section.section}．{section.title}"]
             if part == "III" and n == 0:
                 lines += ["Ⅲ　特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※（７．リスク１⑨を除く。）",
                           " １．特定個人情報ファイル名", "１．架空ファイル"]
             if part == "IV" and n == 0:
                 lines.append("Ⅳ　その他のリスク対策 ※")
-            for risk in section["risks"]:
-                if risk["no"]:
-                    lines.append(f"リスク{risk['no']}：　{risk['title']}")
-                for label, option_set in risk["questions"]:
-                    answer = "" if section["no"] == 6 and risk["no"] in (1, 2) else ANSWERS[option_set]
+            for risk in section.risks:
+                if risk.no:
+                    lines.append(f"リスク{risk.no}：　{risk.title}")
+                for label, option_set in risk.questions.items():
+                    answer = "" if section.section == 6 and risk.no in (1, 2) else ANSWERS[option_set]
                     if label == "⑤物理的対策":  # label and answer printed apart
                         lines += [f" {label}", f"[ {answer}", "1） 特に力を入れて行っている 2） 十分に行っている"]
                     else:

@@ -38,15 +38,15 @@ def _list_starts(spec: FormSpec, pages: list[Page]) -> list[tuple[str, str, tupl
     starts = []
     for p, page in enumerate(pages):
         for k, line in enumerate(page.lines):
-            for kind, title, _ in spec.annex.titles:
-                if label_key(line.text) == label_key(title):
-                    starts.append((kind, title, (p, max(0, k - 2))))
+            for kind, lst in spec.annex_lists:
+                if label_key(line.text) == label_key(lst.title):
+                    starts.append((kind, lst.title, (p, max(0, k - 2))))
     return starts
 
 
 def _list_lines(pages: list[Page], start: tuple[int, int], spec: FormSpec) -> list[Line]:
     """The list's lines, from its heading to the next list title (or the end)."""
-    titles = {label_key(t) for _, t, _ in spec.annex.titles}
+    titles = {label_key(lst.title) for _, lst in spec.annex_lists}
     p0, k0 = start
     out: list[Line] = []
     for p in range(p0, len(pages)):

@@ -12,16 +12,13 @@ of matching the page gives it that same answer; otherwise it stays null.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from extractor.forms.spec import LAYOUT_DIR, FormSpec, option_sets
+from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult, RiskRow
 from extractor.text.dump.pages import _BRACKETS, _LEGEND_NO, Line, Page
 
-OUTLINE = LAYOUT_DIR / "risk_outline.json"
 _CIRCLED = re.compile(r"^[①-⑳]")
 
 
@@ -51,25 +48,18 @@ class Answer:
     label: str | None  # a question label printed on the same line
 
 
-@lru_cache(maxsize=1)
-def _outlines() -> dict[str, dict]:
-    return json.loads(OUTLINE.read_text(encoding="utf-8"))
-
-
 def outline_slots(spec: FormSpec, n_files: int) -> list[Slot]:
     """The form's questions in printed order: Ⅲ once per file, Ⅳ once."""
-    outline = _outlines().get(spec.id)
-    if outline is None:
-        return []
-    choices = option_sets()[0]
     slots: list[Slot] = []
     for part in ("III", "IV"):
-        for file_no in (range(1, n_files + 1) if part == "III" else [None]):
-            for section in outline.get(part, []):
-                for risk in section["risks"]:
-                    for label, option_set in risk["questions"]:
-                        slots.append(Slot(file_no, part, section["no"], section["title"], risk["no"], risk["title"],
-                                          _key(label), choices[option_set]))
+        spec_part = spec.part(part)
+        per_file = bool(spec_part and spec_part.per_file)
+        for file_no in (range(1, n_files + 1) if per_file else [None]):
+            for section in (s for s in spec.outline if s.part == part):
+                for risk in section.risks:
+                    for label, option_set in risk.questions.items():
+                        slots.append(Slot(file_no, part, section.section, section.title, risk.no, risk.title,
+                                          _key(label), spec.choices[option_set]))
     return slots
 
 
