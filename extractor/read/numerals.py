@@ -9,6 +9,7 @@ from the text after it is read again by the English model limited to I, V, X and
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from extractor.read.raster import Image, Raster
 from extractor.read.tesseract import Glyph, engine, recognise
@@ -33,7 +34,7 @@ def _lead(line: list[Glyph]) -> int:
 
 def _first_group(ink: Image, gap: float) -> Image:
     """The ink left of the first run of at least `gap` empty columns after some ink."""
-    cols = ink.any(axis=0)
+    cols: NDArray[np.bool_] = np.asarray(ink.any(axis=0), dtype=bool)
     seen, empty = False, 0
     for x, inked in enumerate(cols):
         if inked:
@@ -77,7 +78,7 @@ def _read_numeral(crop: Image, dpi: float) -> tuple[str, float]:
     by_shape = shape_numeral(crop)
     if by_shape:
         return by_shape, 0.9
-    from tesserocr import PSM  # type: ignore[import-untyped]
+    from tesserocr import PSM
 
     read = recognise(engine("eng", WHITELIST), crop, dpi, PSM.SINGLE_LINE)
     return "".join(g.text for g in read), min((g.conf for g in read), default=0.0)
@@ -90,7 +91,8 @@ def _is_bar(ink: Image) -> bool:
         return False
     lefts = [int(np.argmax(r)) for r in ink if r.any()]
     rights = [len(r) - int(np.argmax(r[::-1])) for r in ink if r.any()]
-    return max(lefts) - min(lefts) <= 0.15 * ink.shape[0] and max(rights) - min(rights) <= 0.15 * ink.shape[0]
+    steady = 0.15 * int(ink.shape[0])
+    return max(lefts) - min(lefts) <= steady and max(rights) - min(rights) <= steady
 
 
 def _is_v(ink: Image) -> bool:
@@ -99,7 +101,7 @@ def _is_v(ink: Image) -> bool:
     if len(widths) < 0.9 * ink.shape[0] or ink.shape[1] < 0.5 * ink.shape[0]:
         return False
     q = max(1, len(widths) // 4)
-    return float(np.mean(widths[:q])) > 2.5 * float(np.mean(widths[-q:]))
+    return bool(float(np.mean(widths[:q])) > 2.5 * float(np.mean(widths[-q:])))
 
 
 def _strokes(ink: Image) -> str | None:
@@ -118,7 +120,7 @@ def _strokes(ink: Image) -> str | None:
 
 def shape_numeral(ink: Image) -> str | None:
     """A sans-serif Roman numeral (I…VIII) read from its strokes, or None."""
-    cols = ink.any(axis=0)
+    cols: NDArray[np.bool_] = np.asarray(ink.any(axis=0), dtype=bool)
     parts: list[str] = []
     x, n = 0, len(cols)
     while x < n:

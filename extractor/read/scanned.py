@@ -85,7 +85,7 @@ def _read(data: bytes, pages: list[PageContent], wanted: list[int]) -> ScanReadi
             warns.extend(_page_warnings(got))
             done += 1
     finally:
-        doc.close()  # type: ignore[no-untyped-call]
+        doc.close()
     mean = round(sum(confs) / len(confs), 3) if confs else None
     return ScanReading(out, done, mean, tuple(warns))
 

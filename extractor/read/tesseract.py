@@ -19,7 +19,7 @@ from extractor.errors import InputError
 from extractor.read.raster import Image
 
 if TYPE_CHECKING:
-    from tesserocr import PyTessBaseAPI  # type: ignore[import-untyped]
+    from tesserocr import PyTessBaseAPI
 
 NOT_INSTALLED = "OCR is not installed (apt-get install tesseract-ocr tesseract-ocr-jpn)"
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
