@@ -13,10 +13,11 @@ import numpy as np
 from extractor.read.raster import Raster
 from extractor.read.tesseract import Glyph
 
-OPEN = frozenset("[［")
-CLOSE = frozenset("]］")
+OPEN = frozenset("[［〔")
+CLOSE = frozenset("]］〕")
+AS_BRACKET = {"〔": "[", "〕": "]"}  # the Japanese model's reading of a thin square bracket
 MARK_GLYPHS = frozenset("○◯●✓✔☑☒■◉")  # 〇 (a numeral) is read as ○
-MAX_INNER_EM = 3.0  # brackets further apart than this hold an answer, not a mark
+MAX_INNER_EM = 4.5  # brackets further apart than this (in bracket heights) hold an answer, not a mark
 MIN_MARK = 0.35  # a mark's ink is at least this share of the bracket's height
 
 
@@ -39,9 +40,9 @@ def _closing(line: list[Glyph], k: int) -> int | None:
     """Index of the `]` closing the `[` at k when only a mark's room lies between them."""
     start = line[k]
     em = start.y1 - start.y0
-    for j in range(k + 1, min(k + 4, len(line))):
+    for j in range(k + 1, min(k + 5, len(line))):
         if line[j].text in CLOSE:
-            return j if line[j].x0 - start.x1 <= MAX_INNER_EM * em and j - k <= 2 else None
+            return j if line[j].x0 - start.x1 <= MAX_INNER_EM * em else None
     return None
 
 
@@ -57,7 +58,8 @@ def settle_marks(line: list[Glyph], raster: Raster) -> list[Glyph]:
             out.append(g)
             k += 1
             continue
-        close = line[j]
+        g, close = g._replace(text=AS_BRACKET.get(g.text, g.text)), line[j]._replace(
+            text=AS_BRACKET.get(line[j].text, line[j].text))
         top, bottom = min(g.y0, close.y0), max(g.y1, close.y1)
         blob = _mark_blob(raster, g.x1 + 1, top, close.x0 - 1, bottom)
         out.append(g)

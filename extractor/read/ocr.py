@@ -31,7 +31,9 @@ if TYPE_CHECKING:
     import pymupdf
 
 OCR_DPI = 300  # see README "Scanned PDFs": measured against 150 and 200
-WIDE_PITCH = 1.7  # a wide character starting further (in glyph heights) after the previous one follows a space
+# a wide character starting further (in glyph heights) after the previous one, with a gap, follows a space
+WIDE_PITCH = 1.5
+WIDE_GAP = 0.6
 NARROW_GAP = 0.5  # a narrow character further than this (in glyph heights) from its neighbour starts a word
 
 
@@ -158,9 +160,9 @@ def _tidy(glyphs: list[Glyph], em: float) -> list[Glyph]:
 def _breaks(prev: Glyph, g: Glyph, em: float) -> bool:
     """Is there a space between two neighbouring characters?  Japanese is set on a fixed
     pitch: two wide characters are one word unless the second starts clearly more than one
-    character after the first."""
+    character after the first and a gap shows (Tesseract's LSTM boxes are loose, so both)."""
     if _is_wide(prev.text) and _is_wide(g.text):
-        return g.x0 - prev.x0 > WIDE_PITCH * em
+        return g.x0 - prev.x0 > WIDE_PITCH * em and g.x0 - prev.x1 > WIDE_GAP * em
     latin_break = g.word_start and not _is_wide(prev.text) and not _is_wide(g.text)
     return latin_break or g.x0 - prev.x1 > NARROW_GAP * em
 
