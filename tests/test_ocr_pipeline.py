@@ -23,6 +23,7 @@ from pia_fixtures.scan import ScanStyle, mixed_pdf, scan_pdf
 from pia_fixtures.synth import random_assessment, render_pdf
 from tests.test_batch_support import pia_extract, read_sorted
 
+
 def _chars(page: PageContent) -> Counter[str]:
     """The page's characters (width-folded, spaces dropped), counted: reading order aside."""
     return Counter(ch for w in page.words for ch in unicodedata.normalize("NFKC", w.text) if not ch.isspace())
