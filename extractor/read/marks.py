@@ -13,20 +13,28 @@ import numpy as np
 from extractor.read.raster import Raster
 from extractor.read.tesseract import Glyph
 
-OPEN = frozenset("[［〔")
-CLOSE = frozenset("]］〕")
-AS_BRACKET = {"〔": "[", "〕": "]"}  # the Japanese model's reading of a thin square bracket
+OPEN = frozenset("[［")
+CLOSE = frozenset("]］")
+# what the Japanese model reads a thin square bracket as; taken for one only opposite a real one
+OPEN_LIKE = OPEN | frozenset("〔【「|lI")
+CLOSE_LIKE = CLOSE | frozenset("〕】」|lI")
 MARK_GLYPHS = frozenset("○◯●✓✔☑☒■◉")  # 〇 (a numeral) is read as ○
 MAX_INNER_EM = 4.5  # brackets further apart than this (in bracket heights) hold an answer, not a mark
 MIN_MARK = 0.35  # a mark's ink is at least this share of the bracket's height
+FAINT = 40  # grey levels below the paper that count as a mark's ink
 
 
 def _mark_blob(raster: Raster, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
     """The box of the largest ink blob inside the area, if it is tall enough to be a mark."""
     import cv2
 
-    box = raster.ink[int(y0): int(np.ceil(y1)), int(x0): int(np.ceil(x1))]
-    if box.size == 0 or not box.any():
+    ys, xs = slice(int(y0), int(np.ceil(y1))), slice(int(x0), int(np.ceil(x1)))
+    grey = raster.grey[ys, xs]
+    if grey.size == 0:
+        return None
+    # fainter than text ink counts here: a thin ○ of a low-resolution scan is light grey
+    box = ((grey < float(np.median(grey)) - FAINT) & (raster.rules[ys, xs] == 0)).astype(np.uint8)
+    if not box.any():
         return None
     n, _, stats, _ = cv2.connectedComponentsWithStats(box, connectivity=8)
     best = max(range(1, n), key=lambda k: int(stats[k][3]) * int(stats[k][2]))
@@ -37,12 +45,16 @@ def _mark_blob(raster: Raster, x0: float, y0: float, x1: float, y1: float) -> tu
 
 
 def _closing(line: list[Glyph], k: int) -> int | None:
-    """Index of the `]` closing the `[` at k when only a mark's room lies between them."""
+    """Index of the `]` closing the `[` at k when only a mark's room lies between them (one of
+    the two may be a misread bracket, not both)."""
     start = line[k]
+    if start.text not in OPEN_LIKE:
+        return None
     em = start.y1 - start.y0
     for j in range(k + 1, min(k + 5, len(line))):
-        if line[j].text in CLOSE:
-            return j if line[j].x0 - start.x1 <= MAX_INNER_EM * em else None
+        if line[j].text in CLOSE_LIKE:
+            real = start.text in OPEN or line[j].text in CLOSE
+            return j if real and line[j].x0 - start.x1 <= MAX_INNER_EM * em else None
     return None
 
 
@@ -53,13 +65,12 @@ def settle_marks(line: list[Glyph], raster: Raster) -> list[Glyph]:
     k = 0
     while k < len(line):
         g = line[k]
-        j = _closing(line, k) if g.text in OPEN else None
+        j = _closing(line, k)
         if j is None:
             out.append(g)
             k += 1
             continue
-        g, close = g._replace(text=AS_BRACKET.get(g.text, g.text)), line[j]._replace(
-            text=AS_BRACKET.get(line[j].text, line[j].text))
+        g, close = g._replace(text="["), line[j]._replace(text="]")
         top, bottom = min(g.y0, close.y0), max(g.y1, close.y1)
         blob = _mark_blob(raster, g.x1 + 1, top, close.x0 - 1, bottom)
         out.append(g)

@@ -20,7 +20,7 @@ ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "
 WHITELIST = "IVX0123456789"
 APART = 0.8  # the group is followed by at least this many glyph heights of space
 MIN_CONF = 0.5
-NOT_NUMERAL = set(".．)）(（、。・:：-－[]［］「」<>＜＞!！|")  # item numbers, bullets, brackets are read right
+NOT_NUMERAL = set(".．)）(（、。・:：-－[]［］「」<>＜＞")  # item numbers, bullets, brackets are read right
 
 
 def _em(line: list[Glyph]) -> float:

@@ -49,14 +49,29 @@ def _u8(img: object) -> Image:
     return np.asarray(img, dtype=np.uint8)
 
 
-INK_LEVELS = (90.0, 170.0)  # Otsu's threshold is kept within these: paper and light shading are never ink
+BACKGROUND_PT = 5.0  # the paper level is looked for this far around a pixel (about half a character)
+INK_LEVELS = (90.0, 140.0)  # Otsu's threshold is kept within these: paper and light shading are never ink
 
 
-def binarise(grey: Image) -> Image:
-    """Ink = 255: Otsu's threshold, kept within bounds so a blank or evenly grey page is not all ink."""
-    level, _ = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+def flatten(grey: Image, dpi: float) -> Image:
+    """The page divided by its local paper level, so text on a shaded cell is as dark against
+    its background as text on white paper (else its blurred edges fall under the threshold and
+    bold glyphs fill in).  The paper level is the brightest pixel within about half a character."""
+    size = max(3, round(BACKGROUND_PT * dpi / 72)) | 1
+    paper = cv2.dilate(grey, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    paper = cv2.blur(paper, (size, size))
+    return _u8(np.minimum(255.0, grey.astype(np.float32) * 255.0 / np.maximum(paper, 1).astype(np.float32)))
+
+
+def binarise(grey: Image, dpi: float = 300.0) -> Image:
+    """Ink = 255: Otsu's threshold on the flattened page, kept within bounds so a blank or evenly
+    grey page is not all ink."""
+    if grey.size and int(grey.max()) == int(grey.min()):
+        return np.zeros_like(grey)
+    flat = flatten(grey, dpi)
+    level, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     level = min(max(level, INK_LEVELS[0]), INK_LEVELS[1])
-    _, ink = cv2.threshold(grey, level, 255, cv2.THRESH_BINARY_INV)
+    _, ink = cv2.threshold(flat, level, 255, cv2.THRESH_BINARY_INV)
     return _u8(ink)
 
 
@@ -155,11 +170,11 @@ def segments(hboxes: list[tuple[int, int, int, int]], vboxes: list[tuple[int, in
 
 def prepare(grey: Image, dpi: float, deskew: bool = True) -> Raster:
     """Deskew, binarise and find the rules of a grey page image rendered at `dpi`."""
-    ink = binarise(grey)
+    ink = binarise(grey, dpi)
     angle = skew_angle(ink) if deskew else 0.0
     if angle:
         grey = rotate(grey, angle)
-        ink = binarise(grey)
+        ink = binarise(grey, dpi)
     hboxes, vboxes = find_rules(ink, dpi)
     rules = rule_mask(ink.shape, hboxes, vboxes, widen=max(1, round(dpi / 150)))
     ink = _u8(cv2.bitwise_and(ink, cv2.bitwise_not(rules)))
