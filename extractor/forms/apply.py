@@ -34,6 +34,14 @@ def resolve(choice: ChoiceRead, options: tuple[str, ...]) -> Resolved:
     return resolve_answer(choice.answer, choice.legend, options)
 
 
+def claimed(result: DocumentResult, resolved: Resolved) -> str | None:
+    """The answer stored: one outside its legend is kept as printed, except when OCR read it
+    (a misread answer would be a wrong value; the warning keeps what was read)."""
+    if resolved.found or result.document.source_format != "pdf-ocr":
+        return resolved.text
+    return None
+
+
 def _text(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     setattr(record, f.column, value.text() or None)
     return True
@@ -60,11 +68,11 @@ def _choice(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     resolved = resolve(choice, binder.spec.options_of(f))
     if not resolved.found:
         binder.result.gap(f"'{f.label}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
+    answer = claimed(binder.result, resolved)
     if f.true_if:
-        answer = resolved.text
         setattr(record, f.column, None if answer is None else label_key(answer) == label_key(f.true_if))
     else:
-        setattr(record, f.column, resolved.text)
+        setattr(record, f.column, answer)
     has_count = False
     if f.count:
         has_count, n = parse_count(choice.count_text)

@@ -315,7 +315,7 @@ class Binder:
         per_file = bool(st.part and st.part.per_file)
         file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
         row = RiskRow(self.doc_id, file_no, st.part.key if st.part else "", st.section_no, st.section,
-                      st.risk_no, st.risk, question, resolved.text, resolved.code)
+                      st.risk_no, st.risk, question, apply.claimed(self.result, resolved), resolved.code)
         self.result.risk_ratings.append(row)
         self.touch(row, e.where)
         if st.section_no is None and per_file:

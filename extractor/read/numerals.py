@@ -30,7 +30,7 @@ def _em(line: list[Glyph]) -> float:
 
 def _lead(line: list[Glyph], em: float) -> int:
     """How many glyphs make the line's opening group (0: none that could be a numeral)."""
-    for k in range(min(2, len(line) - 1)):
+    for k in range(min(3, len(line) - 1)):
         if line[k + 1].x0 - line[k].x1 >= APART * em:
             return k + 1
     return 0
@@ -89,8 +89,18 @@ def _read_numeral(crop: Image, dpi: float) -> tuple[str, float]:
     read = recognise(engine("eng", WHITELIST), crop, dpi, PSM.SINGLE_LINE)
     text, conf = "".join(g.text for g in read), min((g.conf for g in read), default=0.0)
     if by_shape == "I" and text != "I":
-        return "", 0.0
+        # the English model returns nothing for some lone bars: a bare bar (no flag, no serif) is Ⅰ
+        return ("I", 0.8) if not text and _bare(crop) else ("", 0.0)
     return text, conf
+
+
+def _bare(ink: Image) -> bool:
+    """A stem as wide at its ends as in its middle: no flag (the digit 1) and no serifs."""
+    h = int(ink.shape[0])
+    q = max(1, h // 7)
+    middle = _extent(ink[int(0.3 * h): int(0.7 * h) + 1])
+    return all(abs(a - b) <= max(1.0, 0.05 * h) for end in (ink[:q], ink[-q:])
+               for a, b in zip(_extent(end), middle, strict=True))
 
 
 def _runs(row: NDArray[np.bool_]) -> list[tuple[int, int]]:
