@@ -16,6 +16,7 @@ from extractor.forms.detect import detect_form
 from extractor.forms.rows import RowReader
 from extractor.layout import document_rows
 from extractor.model import DEFAULT_OPTIONS, PARSER_VERSION, DocumentResult, DocumentRow, ExtractOptions, failed_result
+from extractor.normalise.enrich import enrich
 from extractor.read.pdf import read_pdf
 from extractor.read.scanned import read_scanned
 from extractor.read.sniff import sniff_format
@@ -75,7 +76,7 @@ def extract_bytes(data: bytes, source_path: str, options: ExtractOptions = DEFAU
             doc_id, source_path, fmt, "internal_error", f"internal error while parsing: {type(exc).__name__}: {exc}"
         )
     result.document.parser_version = PARSER_VERSION
-    return result
+    return enrich(result)
 
 
 def extract_document(path: str | Path, source_path: str | None = None,

@@ -10,14 +10,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer
-from extractor.forms.events import ChoiceRead, ValueSource, Where
+from extractor.forms.events import AnnexRow, ChoiceRead, Labeled, ValueSource, Where
 from extractor.forms.patterns import patterns
 from extractor.forms.spec import Field, FormSpec
-from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow
-from extractor.normalise import label_key, parse_count, parse_date
+from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow, RiskRow
+from extractor.normalise import label_key, parse_count, parse_date, strip_item_number
 
 if TYPE_CHECKING:
-    from extractor.forms.bind import Binder
+    from extractor.forms.bind import AnnexState, Binder
 
 _BLANK_DATES = ("－", "-", "ー")
 
@@ -31,15 +31,10 @@ def apply_field(binder: Binder, f: Field, record: Any, value: ValueSource, where
 
 
 def resolve(choice: ChoiceRead, options: tuple[str, ...]) -> Resolved:
+    """The one choice policy: the option's text when the answer names exactly one option (printed legend
+    first, then the form's option set); an answer that names none (cut off, garbled) is left empty —
+    the caller warns with the printed text — because a wrong value is worse than a missing one."""
     return resolve_answer(choice.answer, choice.legend, options)
-
-
-def claimed(result: DocumentResult, resolved: Resolved) -> str | None:
-    """The answer stored: one outside its legend is kept as printed, except when OCR read it
-    (a misread answer would be a wrong value; the warning keeps what was read)."""
-    if resolved.found or result.document.source_format != "pdf-ocr":
-        return resolved.text
-    return None
 
 
 def _text(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
@@ -67,12 +62,13 @@ def _choice(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     choice = value.choice()
     resolved = resolve(choice, binder.spec.options_of(f))
     if not resolved.found:
-        binder.result.gap(f"'{f.label}': the answer '{resolved.text}' is not one of its ＜選択肢＞ options")
-    answer = claimed(binder.result, resolved)
+        binder.result.gap(f"'{f.label}': the printed answer '{resolved.printed}' is not one of its ＜選択肢＞ options; "
+                          f"left empty")
     if f.true_if:
+        answer = resolved.text
         setattr(record, f.column, None if answer is None else label_key(answer) == label_key(f.true_if))
     else:
-        setattr(record, f.column, answer)
+        setattr(record, f.column, resolved.text)
     has_count = False
     if f.count:
         has_count, n = parse_count(choice.count_text)
@@ -99,7 +95,7 @@ def _store_checks(binder: Binder, f: Field, record: Any, hits: list[OptionHit]) 
             column = columns.get(label_key(h.option))
             if column:
                 setattr(record, column, h.checked)
-    else:
+    elif all(h.checked is not None for h in hits):
         setattr(record, f.column, [h.option for h in hits if h.checked])
     if any(h.checked is None for h in hits):
         binder.result.gap(f"a checkbox marker of '{f.label}' could not be read")
@@ -122,6 +118,25 @@ def _flags(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
         _, n = parse_count(h.rest)
         setattr(record, columns[1], n)
     return bool(hits)
+
+
+def bind_risk_row(binder: Binder, e: Labeled) -> None:
+    """A ＜選択肢＞ answer in a risk part: a risk_ratings row in the current section and risk."""
+    st = binder.state
+    question = strip_item_number(e.label)
+    resolved = resolve(e.value.choice(), binder.spec.question_options(question))
+    if not resolved.found:
+        where = f"{st.part.numeral if st.part else ''}{st.section_no or ''}"
+        binder.result.gap(f"{where} '{question}': the printed answer '{resolved.printed}' is not one of its "
+                          f"＜選択肢＞ options; left empty")
+    per_file = bool(st.part and st.part.per_file)
+    file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
+    row = RiskRow(binder.doc_id, file_no, st.part.key if st.part else "", st.section_no, st.section,
+                  st.risk_no, st.risk, question, resolved.text, resolved.code)
+    binder.result.risk_ratings.append(row)
+    binder.touch(row, e.where)
+    if st.section_no is None and per_file:
+        st.unsectioned.append(row)
 
 
 # ---------------------------------------------------------------- names, one record each
@@ -149,6 +164,23 @@ def names_to_rows(binder: Binder, f: Field, value: ValueSource, where: Where) ->
 
 
 # ---------------------------------------------------------------- annex lists
+
+
+def bind_annex_row(binder: Binder, st: AnnexState, e: AnnexRow) -> None:
+    """A row of an annexed 提供先一覧/移転先一覧: a recipient numbered in list order, or the rest of the last one."""
+    if st.kind is None:
+        return
+    if e.continues and st.last is not None:
+        extend_annex_row(st.last, e.values)
+    else:
+        if st.file_no is None:
+            st.file_no = annex_file_no(st.heading, st.number, binder.result.files, binder.annex_refs)
+        st.count += 1
+        st.last = RecipientRow(binder.doc_id, st.file_no, st.kind, st.count, listed_in="annex")
+        for col, text in e.values.items():
+            setattr(st.last, col, [text] if col == "methods" and text else (text or None))
+        binder.result.recipients.append(st.last)
+    binder.touch(st.last, e.where)
 
 
 def extend_annex_row(rec: RecipientRow, values: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ from extractor.forms.choices import CLOSE, OPEN, answer_of, parse_legend
 from extractor.forms.events import CheckRead, ChoiceRead
 from extractor.forms.patterns import patterns
 from extractor.layout import Cell, Line, words_to_lines
-from extractor.normalise import clean_line, fold
+from extractor.normalise import clean_line, fold, join_lines
 
 CHECKED = frozenset("○◯●✓✔☑■☒レxX✗v◉")
 UNCHECKED_GLYPHS = frozenset("☐□")
@@ -31,8 +31,6 @@ class CheckItem(CheckRead):
 
 def cell_text(cell: Cell) -> str:
     """A cell's own text (inner legend boxes excluded), wrapped lines joined."""
-    from extractor.normalise import join_lines
-
     lines = cell.lines
     if not lines:
         return ""

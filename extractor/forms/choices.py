@@ -3,8 +3,9 @@
 - checkbox items (marker state + label as printed) are bound to the form's option labels;
 - a choice answer (`[ 十分である ]`) is resolved against the printed ＜選択肢＞ legend, then the
   spec's option set; the value stored is the option's text as listed (so one option is spelled
-  one way, whatever the input) with its number.  An answer that is neither is kept as written
-  and the caller warns about it (the policy is the same for PDF, Markdown and dumps).
+  one way, whatever the input) with its number.  An answer that names no option (cut off at the
+  cell's edge, garbled by a conversion) is not stored: the caller warns, quoting it, and the
+  document is partial.  The policy is the same for PDF, Markdown and dumps.
 
 Reading the items and answers out of a page's cells is `extractor.forms.cell_values`.
 """
@@ -31,9 +32,10 @@ class OptionHit:
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    text: str | None  # the option's text as listed, or the answer as written when not found
+    text: str | None  # the option's text as listed; None when the answer names no option
     code: int | None  # the option's number
     found: bool  # an option of the legend or of the spec's option set (a blank answer counts as found)
+    printed: str | None = None  # the answer as printed, when it names no option
 
 
 def match_options(items: Sequence[CheckRead], options: tuple[str, ...]) -> list[OptionHit]:
@@ -147,7 +149,7 @@ def resolve_answer(answer: str | None, legend: Sequence[tuple[int, str]], spec_o
         hit = _find(key, options)
         if hit is not None:
             return Resolved(_spec_spelling(hit[0], spec_options), hit[1], True)
-    return Resolved(answer, None, False)
+    return Resolved(None, None, False, printed=answer)
 
 
 def _spec_spelling(option: str, spec_options: tuple[str, ...]) -> str:

@@ -14,6 +14,7 @@ from extractor.forms.patterns import patterns
 from extractor.forms.rows import stamp_version
 from extractor.forms.spec import FormSpec, all_specs
 from extractor.normalise import clean_line, fold, label_key
+from extractor.text.summary_vocab import is_summary_head
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,6 @@ class Detection:
 
 def detect_form(head: str, stamp_text: str = "") -> Detection:
     """The form of a document whose first lines are `head` (and whose stamp may be in `stamp_text`)."""
-    from extractor.text.summary_vocab import is_summary_head
-
     version = stamp_version(fold(stamp_text or head))
     if is_summary_head(head):
         return Detection("summary", version, None)

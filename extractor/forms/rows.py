@@ -59,6 +59,12 @@ def part_heading(spec: FormSpec, text: str) -> Part | None:
     return next((p for p in spec.parts if p.key == key and rest.startswith(label_key(p.title)[:6])), None)
 
 
+def is_heading_text(spec: FormSpec, text: str) -> bool:
+    """A part heading, an annex heading or the form stamp."""
+    folded, p = fold(text), patterns()
+    return bool(part_heading(spec, folded) or p.annex_head.match(folded) or p.stamp.search(folded))
+
+
 def annex_kind(spec: FormSpec, folded: str, exact: bool) -> str | None:
     """`提供先一覧` -> provision: the annex list a title line opens."""
     key = label_key(folded)
@@ -76,19 +82,20 @@ class RowReader:
     spec: FormSpec
     part: Part | None = None
     in_annex: bool = False
-    annex_kind: str | None = None
-    annex_columns: list[str | None] = field(default_factory=list)
-    header_page: int = -1  # the page of the last annex header row (a continued row follows it)
+    annex: AnnexReader = field(init=False)
     group: str | None = None
     group_bottom: tuple[int, float] | None = None
     cover_pending: list[tuple[Cell, str]] = field(default_factory=list)
     pending: LogicalRow | None = None  # a label/value row that rows below it may continue
     heading: str | None = None  # the heading just read: an answer row printed under it is its value
 
+    def __post_init__(self) -> None:
+        self.annex = AnnexReader(self.spec)
+
     def events(self, rows: list[Row]) -> Iterator[Event]:
         for row in rows:
             if self.pending is not None:
-                if not (row.free and self.is_heading_text(label_text(row.cells[0]))) and self.pending.takes(
+                if not (row.free and is_heading_text(self.spec, label_text(row.cells[0]))) and self.pending.takes(
                         row, self.is_known):
                     continue
                 yield self.pending.event()
@@ -122,17 +129,14 @@ class RowReader:
             return
         annex = patterns().annex_head.match(folded)
         if annex:
-            self.in_annex, self.annex_kind, self.annex_columns = True, None, []
+            self.in_annex = True
+            self.annex.open(None)
             yield AnnexStart(folded, annex.group(2), where)
             return
         kind = annex_kind(self.spec, folded, exact=False) if self.in_annex else None
         if kind:
-            self.annex_kind, self.annex_columns = kind, []
+            self.annex.open(kind)
             yield AnnexTitle(kind)
-
-    def is_heading_text(self, text: str) -> bool:
-        folded, p = fold(text), patterns()
-        return bool(part_heading(self.spec, folded) or p.annex_head.match(folded) or p.stamp.search(folded))
 
     def is_heading_cell(self, row: Row) -> bool:
         """Part/annex headings printed inside a ruled cell (spreadsheet-style layouts)."""
@@ -140,10 +144,8 @@ class RowReader:
         if len(filled) != 1 or len(filled[0].lines) > 2:
             return False
         folded = fold(label_text(filled[0]))
-        p = patterns()
-        if part_heading(self.spec, folded) or p.annex_head.match(folded) or p.stamp.search(folded):
-            return True
-        return self.in_annex and annex_kind(self.spec, folded, exact=True) is not None
+        return is_heading_text(self.spec, folded) or (
+            self.in_annex and annex_kind(self.spec, folded, exact=True) is not None)
 
     # ------------------------------------------------------------ cover
 
@@ -228,7 +230,7 @@ class RowReader:
             yield Labeled(heading, CellsValue((cell,)), None, where)
             return
         first = label_text(cell) if len(cell.lines) <= 1 else clean_line(cell.lines[0].text)
-        block = self.block_heading(first, "", cell, where)
+        block = self.block_heading(first, "", cell, where) or self.heading_below_overflow(cell, where)
         if block is not None:
             yield from block
             return
@@ -243,6 +245,15 @@ class RowReader:
         else:
             yield Note(text, where, tuple(cell_items(cell)))
             self.heading = text if len(cell.lines) <= 2 else None
+
+    def heading_below_overflow(self, cell: Cell, where: Where) -> list[Event] | None:
+        """`）` / `システム7`: a block heading under the tail of the text above that ran over into its cell."""
+        if not 2 <= len(cell.lines) <= 3:
+            return None
+        last = clean_line(cell.lines[-1].text)
+        tail = Cell(cell.page, cell.x0, cell.lines[-1].y0, cell.x1, cell.y1, [cell.lines[-1]])
+        block = self.block_heading(last, "", tail, where)
+        return block if block and not isinstance(block[0], RiskHeading) else None
 
     def block_heading(self, label: str, value: str, cell: Cell | None, where: Where) -> list[Event] | None:
         """システム1 / 委託事項2 | title / リスク１： title -> the block's event; None if `label` is no heading."""
@@ -267,33 +278,64 @@ class RowReader:
                 return [BlockStart(blk, number, value or None, where)]
         return None
 
-    # ------------------------------------------------------------ annex lists
-
     def annex_row(self, row: Row) -> Iterator[Event]:
-        if self.annex_kind is None:
-            return
+        event = self.annex.row(row)
+        if event is not None:
+            yield event
+
+
+@dataclass
+class AnnexReader:
+    """Rows of an annexed 提供先一覧 / 移転先一覧: columns from its header row (repeated on every page)."""
+
+    spec: FormSpec
+    kind: str | None = None
+    columns: list[str | None] = field(default_factory=list)
+    header_page: int = -1  # the page of the last header row (a continued row follows it)
+    last: Row | None = None  # the last data row read
+
+    def open(self, kind: str | None) -> None:
+        self.kind, self.columns = kind, []
+
+    def row(self, row: Row) -> AnnexRow | None:
+        if self.kind is None:
+            return None
         texts = [label_key(label_text(c)) for c in row.cells]
-        if self.is_annex_header(texts):
-            self.annex_columns = [self.annex_column(t) for t in texts]
-            self.header_page = row.page
-            return
-        if not self.annex_columns or len(row.cells) < 3:
-            return
-        values = {col: cell_text(c) for col, c in zip(self.annex_columns, row.cells, strict=False) if col}
-        continues = not values.get("recipient") and self.header_page == row.page
+        if self.is_header(texts):
+            self.columns, self.header_page = [self.column(t) for t in texts], row.page
+            return None
+        if not self.columns or len(row.cells) < 3:
+            return None
+        values = {col: cell_text(c) for col, c in zip(self.columns, row.cells, strict=False) if col}
+        after_header = self.header_page == row.page
+        continues = after_header and (not values.get("recipient") or self.splits(row))
         if not continues:
             self.header_page = -1
-        yield AnnexRow(values, continues, Where(page=row.page or None, line=row.line))
+        self.last = row
+        return AnnexRow(values, continues, Where(page=row.page or None, line=row.line))
+
+    def splits(self, row: Row) -> bool:
+        """The first row of a page continues the last row of the page before when that row was cut by the
+        page break (the text of every cell runs to its bottom rule) and a cell it filled has nothing
+        left here (a cell that fitted on the first page is empty on the next)."""
+        last = self.last
+        if last is None or last.page != row.page - 1 or len(last.cells) != len(row.cells):
+            return False
+        filled = [c for c in last.cells if c.lines]
+        if not filled or any(c.y1 - max(ln.y1 for ln in c.lines) > (c.lines[0].y1 - c.lines[0].y0) / 2
+                             for c in filled):
+            return False
+        return any(prev.lines and c.is_empty() for prev, c in zip(last.cells, row.cells, strict=True))
 
     def name_header(self) -> str:
-        return next(lst.name_header for kind, lst in self.spec.annex_lists if kind == self.annex_kind)
+        return next(lst.name_header for kind, lst in self.spec.annex_lists if kind == self.kind)
 
-    def is_annex_header(self, texts: list[str]) -> bool:
+    def is_header(self, texts: list[str]) -> bool:
         legal = next((k for k, v in self.spec.annex.columns.items() if v == "legal_basis"), None)
-        return any(t == label_key(self.name_header()) for t in texts) and bool(legal) and any(
+        return bool(legal) and any(t == label_key(self.name_header()) for t in texts) and any(
             label_key(legal or "") in t for t in texts)
 
-    def annex_column(self, header: str) -> str | None:
+    def column(self, header: str) -> str | None:
         if header == label_key(self.name_header()):
             return "recipient"
         return next((col for fragment, col in self.spec.annex.columns.items() if label_key(fragment) in header), None)
@@ -358,15 +400,17 @@ class LogicalRow:
         return True
 
     def _overflow(self, row: Row, filled: list[Cell]) -> bool:
-        """A free line just under the value at the foot of a page: the clipped top of a spreadsheet row that
-        the page break split, which the next page prints again whole.  Skipped, so nothing is read twice."""
+        """A free line just under the value at the foot of a page, or above the table at the head of the next:
+        the clipped parts of a spreadsheet row that the page break split, which the next page prints again
+        in its cells.  Skipped, so nothing is read twice (the row stays open for its cells on the next page)."""
         page, bottom = self.span
         height = row.cells[0].y1 - row.cells[0].y0
-        return bool(filled) and row.page == page and bottom - height <= row.y0 < bottom + 2 * height
+        foot = row.page == page and bottom - height <= row.y0 < bottom + 2 * height
+        return bool(filled) and (foot or row.page == page + 1)
 
     def _add(self, row: Row, filled: list[Cell]) -> None:
         """Take the row's cells; cells of the next page are placed under the value so far (reading order)."""
-        if row.page != self.value_cells[-1].page:
+        if filled and row.page != self.value_cells[-1].page:
             dy = max(c.y1 for c in self.value_cells) - min(c.y0 for c in filled)
             filled = [shift_cell(c, dy) for c in filled]
         self.value_cells.extend(filled)

@@ -174,6 +174,9 @@ class SpecFile:
     outline: tuple[OutlineSection, ...] = ()
     annex: Annex = field(default_factory=Annex)
     counts: tuple[Count, ...] = ()
+    # labels printed without an output column, by part key (`cover` before Ⅰ): where a value ends
+    # in a text without cells (a dump), and what is not a value
+    printed: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- the loaded spec
@@ -233,6 +236,10 @@ class FormSpec:
     @property
     def counts(self) -> tuple[Count, ...]:
         return self.source.counts
+
+    @property
+    def printed(self) -> dict[str, tuple[str, ...]]:
+        return self.source.printed
 
     def options_of(self, f: Field) -> tuple[str, ...]:
         if f.options is None:

@@ -16,6 +16,7 @@ from extractor.forms.bind import bind_events
 from extractor.forms.detect import detect_form
 from extractor.model import DocumentResult, DocumentRow
 from extractor.normalise import clean_line
+from extractor.text.dump.parse import parse_dump
 from extractor.text.markup import text_to_rows
 from extractor.text.summary import parse_summary_text
 from extractor.text.walk import MarkupReader
@@ -65,8 +66,6 @@ def parse_text(data: bytes, doc_id: str, source_path: str, fmt: str) -> Document
         row.layout_id = found.spec.id
         bind_events(found.spec, MarkupReader(found.spec).events(text_to_rows(text, fmt)), result)
     else:
-        from extractor.text.dump.parse import parse_dump
-
         row.layout_id = found.spec.id
         parse_dump(text, found.spec, result)
     result.settle_status()
