@@ -80,5 +80,5 @@ def test_what_ocr_cannot_read_is_left_empty_not_guessed(
         outside = [w for w in result.document.warnings if "is not one of its ＜選択肢＞ options" in w]
         answers = {r.answer for r in result.risk_ratings}
         for w in outside:
-            read = w.split("the answer '")[1].split("' is not")[0]
+            read = w.split("answer '")[1].split("' is not")[0]
             assert read not in answers, w
