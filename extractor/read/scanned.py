@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from extractor.errors import InputError
 from extractor.model import OcrMode
 from extractor.read.content import PageContent
-from extractor.read.tesseract import NOT_INSTALLED
 
 if TYPE_CHECKING:
     from extractor.read.ocr import OcrPage
 
+# OCR's modules (OpenCV, NumPy, Tesseract) are imported only when a page needs OCR: a worker
+# reading born-digital PDFs never loads them (start-up time and address space under the limit)
+NOT_INSTALLED = "OCR is not installed (apt-get install tesseract-ocr tesseract-ocr-jpn)"
 LOW_CONFIDENCE = 0.6  # a word read with less confidence than this is named in a warning
 MAX_NAMED = 5  # low-confidence words named per page
 

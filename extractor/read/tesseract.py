@@ -17,11 +17,11 @@ import numpy as np
 
 from extractor.errors import InputError
 from extractor.read.raster import Image
+from extractor.read.scanned import NOT_INSTALLED
 
 if TYPE_CHECKING:
     from tesserocr import PyTessBaseAPI
 
-NOT_INSTALLED = "OCR is not installed (apt-get install tesseract-ocr tesseract-ocr-jpn)"
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                  "/usr/share/tessdata", "/usr/local/share/tessdata")
 PAD = 12  # px of white around a line image: Tesseract misreads glyphs touching the image edge
