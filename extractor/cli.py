@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Literal, NoReturn
 
@@ -31,6 +32,7 @@ from extractor.batch.manifest import ManifestError
 from extractor.batch.runner import JsonLogObserver, NullObserver, Observer, Observers, RunError, RunOptions, run_batch
 from extractor.batch.sandbox import FaultSpecError, Limits, WorkerStartError
 from extractor.errors import ExitCode
+from extractor.model import ExtractOptions
 
 app = typer.Typer(
     help="Extract Japanese 特定個人情報保護評価書 (PIA) PDFs and text dumps into Parquet tables.",
@@ -53,6 +55,12 @@ DEFAULT_WORKERS = default_workers()
 def _fail(console: Console, message: str, code: int) -> NoReturn:
     console.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
+
+
+class OcrChoice(str, Enum):
+    auto = "auto"
+    never = "never"
+    always = "always"
 
 
 def _raise_interrupt(_signum: int, _frame: object) -> None:
@@ -114,6 +122,9 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
     log_json: Annotated[Path | None, typer.Option(
         "--log-json", metavar="FILE", help="Append one JSON line per input document to FILE.")] = None,
+    ocr: Annotated[OcrChoice, typer.Option(
+        "--ocr", help="OCR scanned pages: auto (pages without a text layer), never, always (every page).")
+    ] = OcrChoice.auto,
 ) -> None:
     """Extract documents into OUT/<table>/ Parquet datasets; re-running resumes where it stopped."""
     console = Console(stderr=True)
@@ -121,7 +132,7 @@ def run(
     options = RunOptions(
         out_dir=out, workers=workers, force=force, retry_failed=retry_failed, cluster=cluster,
         limits=Limits(timeout_s=timeout, max_memory_mb=max_memory_mb or None, recycle_after=recycle_after),
-        part_docs=part_docs, merge_parts=merge,
+        part_docs=part_docs, merge_parts=merge, extract=ExtractOptions(ocr=ocr.value),
     )
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
