@@ -86,3 +86,25 @@ def extract(data: bytes, source_path: str, options: ExtractOptions) -> DocumentR
     if "rows-" in name:
         return synthetic_result(hashlib.sha256(data).hexdigest(), source_path)
     return extract_bytes(data, source_path, options)
+
+
+HEAVY = ("pyarrow", "typer", "rich", "click", "dask", "distributed", "pandas", "numpy")
+
+
+def extract_and_list_heavy_modules(data: bytes, source_path: str, options: ExtractOptions) -> DocumentResult:
+    """The real parser, then a warning naming the heavy modules this worker has loaded (none, we hope)."""
+    import sys
+
+    result = extract_bytes(data, source_path, options)
+    loaded = sorted({name.partition(".")[0] for name in sys.modules} & set(HEAVY))
+    result.warn("heavy modules loaded: " + (", ".join(loaded) or "none"))
+    return result
+
+
+_held: list[bytearray] = []
+
+
+def extract_and_keep_memory(data: bytes, source_path: str, options: ExtractOptions) -> DocumentResult:
+    """A synthetic result from a worker that keeps 200 MB more after every document (a leak)."""
+    _held.append(bytearray(200 << 20))
+    return synthetic_result(hashlib.sha256(data).hexdigest(), source_path)
