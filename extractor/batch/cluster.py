@@ -30,18 +30,21 @@ import logging
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from extractor.batch.dataset import discard_staged, new_part_id, stage_part
+from extractor.batch.dataset import discard_staged, new_part_id, part_metadata, stage_part
+from extractor.batch.manifest import doc_key
 from extractor.batch.sandbox import Limits, Outcome, Sandbox, WorkerStartError
 from extractor.batch.worker import Job
 from extractor.errors import ErrorKind, RunError
 from extractor.model import DocumentResult, failed_result
-from extractor.tables.schema import TABLE_NAMES, results_to_tables
+from extractor.tables.schema import results_to_tables
 
+T = TypeVar("T")
+R = TypeVar("R")
 _local = threading.local()
 _sandboxes: list[Sandbox] = []
 _sandboxes_lock = threading.Lock()
@@ -96,8 +99,9 @@ def cluster_task(jobs: list[Job], limits: Limits, extract_fn: str, out_dir: str,
     sandbox.decide = first_time
     outcomes = [sandbox.run(job) for job in jobs]
     results = [o.result for o in outcomes if o.result is not None]
-    tables = results_to_tables(results)
-    files = stage_part(Path(out_dir), part_id, {name: tables[name] for name in TABLE_NAMES[1:]})
+    stats = {job.source_path: (job.size, job.mtime_ns) for job in jobs}
+    keys = {doc_key(r.document.doc_id, r.document.source_path) for r in results}
+    files = stage_part(Path(out_dir), part_id, results_to_tables(results), part_metadata(stats, keys))
     host = socket.gethostname()
     return StagedTask(part_id, files, [_light(o, host) for o in outcomes])
 
@@ -146,45 +150,61 @@ def _failed_task(jobs: list[Job], part_id: str, exc: BaseException) -> StagedTas
     return StagedTask(part_id, {}, outcomes)
 
 
-def run_on_cluster(jobs: Iterator[Job], address: str, workers: int, limits: Limits, extract_fn: str,
-                   out_dir: Path, task_docs: int, peaks: dict[str, float]) -> Iterator[StagedTask]:
-    """Finished tasks in completion order, computed on the cluster at `address` (or `local`)."""
-    import distributed
+class ClusterSession:
+    """A connection to a Dask cluster for one run: its documents, then its compaction."""
 
-    as_completed: Any = distributed.as_completed  # not typed
-    client, cluster = _connect(address, workers)
-    tasks = iter(lambda: list(itertools.islice(jobs, task_docs)), [])
-    submitted: dict[str, tuple[list[Job], str]] = {}
-    running = as_completed()
+    def __init__(self, address: str, workers: int) -> None:
+        self.client, self.cluster = _connect(address, workers)
 
-    def submit_next() -> None:
-        chunk = next(tasks, None)
-        if chunk:
-            part_id = new_part_id()
-            future = client.submit(cluster_task, chunk, limits, extract_fn, str(out_dir.resolve()), part_id,
-                                   key=f"pia-{uuid.uuid4().hex}", pure=False, retries=1)
-            submitted[future.key] = (chunk, part_id)
-            running.add(future)
-
-    try:
-        for _ in range(2 * max(1, sum(client.nthreads().values()))):
-            submit_next()
-        for future in running:
-            chunk, part_id = submitted.pop(future.key)
-            task = _collect(future, chunk, part_id, out_dir)
-            for o in task.outcomes:
-                if o.peak_rss_mb is not None:
-                    peaks[o.worker] = max(o.peak_rss_mb, peaks.get(o.worker, 0.0))
-            submit_next()
-            yield task
-    finally:
-        for _chunk, part_id in submitted.values():
-            discard_staged(out_dir, part_id)
+    def close(self) -> None:
         with contextlib.suppress(Exception):
-            client.run(close_sandboxes)
-        client.close()
-        if cluster is not None:
-            cluster.close()
+            self.client.run(close_sandboxes)
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def run(self, jobs: Iterator[Job], limits: Limits, extract_fn: str, out_dir: Path, task_docs: int,
+            peaks: dict[str, float]) -> Iterator[StagedTask]:
+        """Finished tasks in completion order; at most two tasks per worker thread in flight."""
+        import distributed
+
+        as_completed: Any = distributed.as_completed  # not typed
+        tasks = iter(lambda: list(itertools.islice(jobs, task_docs)), [])
+        submitted: dict[str, tuple[list[Job], str]] = {}
+        running = as_completed()
+
+        def submit_next() -> None:
+            chunk = next(tasks, None)
+            if chunk:
+                part_id = new_part_id()
+                future = self.client.submit(cluster_task, chunk, limits, extract_fn, str(out_dir.resolve()),
+                                            part_id, key=f"pia-{uuid.uuid4().hex}", pure=False, retries=1)
+                submitted[future.key] = (chunk, part_id)
+                running.add(future)
+
+        try:
+            for _ in range(2 * max(1, sum(self.client.nthreads().values()))):
+                submit_next()
+            for future in running:
+                chunk, part_id = submitted.pop(future.key)
+                task = _collect(future, chunk, part_id, out_dir)
+                for o in task.outcomes:
+                    if o.peak_rss_mb is not None:
+                        peaks[o.worker] = max(o.peak_rss_mb, peaks.get(o.worker, 0.0))
+                submit_next()
+                yield task
+        finally:
+            for _chunk, part_id in submitted.values():
+                discard_staged(out_dir, part_id)
+
+    def map(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """`fn` over `items` as cluster tasks; results in completion order (compaction merges)."""
+        import distributed
+
+        as_completed: Any = distributed.as_completed
+        futures = self.client.map(fn, items, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
 
 
 def _collect(future: Any, jobs: list[Job], part_id: str, out_dir: Path) -> StagedTask:

@@ -29,7 +29,7 @@ import secrets
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -357,21 +357,79 @@ def _key_column(table: pa.Table) -> pa.Array:
     return pc.if_else(pc.equal(table["doc_id"], ""), by_path, table["doc_id"])
 
 
-def _live_rows(out_dir: Path, manifest: Manifest, part_id: str) -> tuple[dict[str, pa.Table], int]:
-    """The rows of a part the manifest still points at, and how many were dropped."""
-    doc_keys, row_ids = manifest.live_keys(part_id)
+@dataclass(frozen=True)
+class MergePlan:
+    """One merge of compaction, self-contained so it can run anywhere that sees OUT (a thread, a cluster)."""
+
+    out_dir: str
+    new_part_id: str
+    live: tuple[tuple[str, frozenset[str], frozenset[str]], ...]  # (part_id, live doc_keys, live row doc_ids)
+    stats: dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Merged:
+    plan: MergePlan
+    files: Files | None   # None: no live row at all
+    n_docs: int
+    dropped: int
+
+
+def _filter_part(out_dir: Path, part_id: str, doc_keys: frozenset[str],
+                 row_ids: frozenset[str]) -> tuple[dict[str, pa.Table], int]:
+    """The live rows of one part, and how many were dropped."""
     out: dict[str, pa.Table] = {}
     dropped = 0
     for name in TABLE_NAMES:
         table = read_part(out_dir, name, part_id)
-        if name == "documents":
-            mask = pc.is_in(_key_column(table), value_set=pa.array(sorted(doc_keys), pa.string()))
-        else:
-            mask = pc.is_in(table["doc_id"], value_set=pa.array(sorted(row_ids), pa.string()))
-        kept = table.filter(pc.fill_null(mask, False))
+        column, keep = (_key_column(table), doc_keys) if name == "documents" else (table["doc_id"], row_ids)
+        kept = table.filter(pc.fill_null(pc.is_in(column, value_set=pa.array(sorted(keep), pa.string())), False))
         dropped += len(table) - len(kept)
         out[name] = kept
     return out, dropped
+
+
+def merge_parts(plan: MergePlan) -> Merged:
+    """Read the parts of a plan, keep their live rows, stage them as one new part."""
+    out_dir = Path(plan.out_dir)
+    pieces: dict[str, list[pa.Table]] = {name: [] for name in TABLE_NAMES}
+    dropped = 0
+    for part_id, doc_keys, row_ids in plan.live:
+        live, n = _filter_part(out_dir, part_id, doc_keys, row_ids)
+        dropped += n
+        for name in TABLE_NAMES:
+            pieces[name].append(live[name])
+    merged = {name: pa.concat_tables(pieces[name]) for name in TABLE_NAMES}
+    if not any(len(t) for t in merged.values()):
+        return Merged(plan, None, 0, dropped)
+    with_rows = set().union(*(rows for _p, _k, rows in plan.live))
+    files = stage_part(out_dir, plan.new_part_id, merged, part_metadata(plan.stats, with_rows))
+    return Merged(plan, files, len(merged["documents"]), dropped)
+
+
+def _plan(out_dir: Path, manifest: Manifest, chunk: list[PartRecord]) -> MergePlan:
+    live = []
+    for rec in chunk:
+        doc_keys, row_ids = manifest.live_keys(rec.part_id)
+        live.append((rec.part_id, frozenset(doc_keys), frozenset(row_ids)))
+    keys = sorted(set().union(*(k for _p, k, _r in live)))
+    return MergePlan(str(out_dir), new_part_id(), tuple(live), manifest.path_stats(keys))
+
+
+def _commit_merge(out_dir: Path, manifest: Manifest, merged: Merged) -> None:
+    """Switch the manifest from the old parts to the merged one, publish it, delete the old files."""
+    plan = merged.plan
+    new = None
+    if merged.files is not None:
+        new = PartRecord(plan.new_part_id, merged.n_docs, SCHEMA_FP, False, merged.files)
+        check_publishable(out_dir, plan.new_part_id)
+    old = [part_id for part_id, _k, _r in plan.live]
+    with io_errors("commit compaction to the manifest"):
+        manifest.replace_parts(old, new)
+    if new is not None:
+        publish_part(out_dir, new.part_id)
+    for part_id in old:
+        delete_part(out_dir, part_id)
 
 
 def _needs_rewrite(rec: PartRecord, target_docs: int, merge: bool) -> bool:
@@ -392,53 +450,49 @@ def _chunks(parts: list[PartRecord], target_docs: int) -> Iterator[list[PartReco
         yield chunk
 
 
-def _rewrite(out_dir: Path, manifest: Manifest, chunk: list[PartRecord]) -> int:
-    """Merge the live rows of `chunk` into one new part; returns rows dropped."""
-    pieces: dict[str, list[pa.Table]] = {name: [] for name in TABLE_NAMES}
-    dropped = 0
-    for rec in chunk:
-        live, n = _live_rows(out_dir, manifest, rec.part_id)
-        dropped += n
-        for name in TABLE_NAMES:
-            pieces[name].append(live[name])
-    merged = {name: pa.concat_tables(pieces[name]) for name in TABLE_NAMES}
-    new: PartRecord | None = None
-    if any(len(t) for t in merged.values()):
-        part_id = new_part_id()
-        keys = _key_column(merged["documents"]).to_pylist()
-        with_rows = set().union(*(manifest.live_keys(rec.part_id)[1] for rec in chunk))
-        files = stage_part(out_dir, part_id, merged, part_metadata(manifest.path_stats(keys), with_rows))
-        new = PartRecord(part_id, len(merged["documents"]), SCHEMA_FP, False, files)
-    old = [rec.part_id for rec in chunk]
-    if new is not None:
-        check_publishable(out_dir, new.part_id)
-    with io_errors("commit compaction to the manifest"):
-        manifest.replace_parts(old, new)
-    if new is not None:
-        publish_part(out_dir, new.part_id)
-    for part_id in old:
-        delete_part(out_dir, part_id)
-    return dropped
+MapFn = Callable[[Callable[[MergePlan], Merged], list[MergePlan]], Iterable[Merged]]
 
 
-def compact(out_dir: Path, manifest: Manifest, target_docs: int = 5000, merge: bool = True) -> CompactStats:
+def compact(out_dir: Path, manifest: Manifest, target_docs: int = 5000, merge: bool = True,
+            map_fn: MapFn = map) -> CompactStats:
     """Drop superseded rows and (with `merge`) merge small parts into parts of up to `target_docs` documents.
 
     Parts with superseded rows or an outdated schema are always rewritten, so after it the
-    dataset holds every document exactly once, in the current schema.
+    dataset holds every document exactly once, in the current schema.  The merges are
+    independent: `map_fn` may run them in parallel (threads, or tasks on a cluster); this
+    process only plans them and commits each as it comes back.
     """
     parts = sorted(manifest.parts().values(), key=lambda r: r.part_id)
     stats = CompactStats(parts_before=len(parts))
     todo = [rec for rec in parts if _needs_rewrite(rec, target_docs, merge)]
     if merge and len(todo) == 1 and not (todo[0].dirty or todo[0].schema_fp != SCHEMA_FP):
         todo = []  # a single small, clean part: nothing to merge it with
-    for chunk in _chunks(todo, target_docs):
-        if len(chunk) == 1 and not _needs_rewrite(chunk[0], target_docs, merge=False):
-            continue
-        stats.rows_dropped += _rewrite(out_dir, manifest, chunk)
+    chunks = [c for c in _chunks(todo, target_docs) if len(c) > 1 or _needs_rewrite(c[0], target_docs, False)]
+    plans = [_plan(out_dir, manifest, chunk) for chunk in chunks]
+    try:
+        for merged in map_fn(merge_parts, plans):
+            _commit_merge(out_dir, manifest, merged)
+            stats.rows_dropped += merged.dropped
+    finally:  # merges not committed (an error, Ctrl-C) leave nothing behind
+        for plan in plans:
+            discard_staged(out_dir, plan.new_part_id)
     ensure_schema_files(out_dir, manifest)
     stats.parts_after = len(manifest.parts())
     return stats
+
+
+def threads_map(workers: int) -> MapFn:
+    """Run compaction merges on `workers` threads (pyarrow reads and writes without holding the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(fn: Callable[[MergePlan], Merged], plans: list[MergePlan]) -> Iterator[Merged]:
+        if len(plans) < 2 or workers < 2:
+            yield from map(fn, plans)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(fn, plans)
+
+    return run
 
 
 def ensure_schema_files(out_dir: Path, manifest: Manifest) -> None:

@@ -17,20 +17,23 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from extractor.errors import ErrorKind
 
+_NEEDS_ESCAPE = re.compile("[\\\\\udc80-\udcff]")
 INPUT_SUFFIXES = frozenset({".pdf", ".txt", ".md", ".markdown", ".html", ".htm"})
 
 
 def escape_path(path: str) -> str:
     """The reported form of a path: UTF-8 text; each byte that is not UTF-8 as ``\\xNN``, a backslash as ``\\\\``."""
-    if "\\" not in path and not any("\udc80" <= ch <= "\udcff" for ch in path):
+    if _NEEDS_ESCAPE.search(path) is None:
         return path
     out = []
     for ch in path:
@@ -75,7 +78,7 @@ class Input:
     error_kind: ErrorKind | None = None
     reason: str = ""
 
-    @property
+    @cached_property
     def source_path(self) -> str:
         return escape_path(self.path)
 

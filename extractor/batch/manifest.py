@@ -25,8 +25,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractor.errors import RunError
@@ -115,6 +115,7 @@ class Manifest:
         except sqlite3.Error as exc:
             raise ManifestError(f"{self.path} cannot be opened: {exc}") from exc
         try:
+            self._db.execute("PRAGMA journal_mode=WAL")  # one fsync per commit, readers never blocked
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
             self._check_format()
@@ -148,10 +149,30 @@ class Manifest:
         rows = self._db.execute("SELECT source_path, doc_key, size, mtime_ns FROM paths")
         return {r[0]: PathRecord(r[1], r[2], r[3]) for r in rows}
 
+    def has_paths(self) -> bool:
+        return self._db.execute("SELECT 1 FROM paths LIMIT 1").fetchone() is not None
+
     def where(self, source_path: str) -> PathRecord | None:
         row = self._db.execute("SELECT doc_key, size, mtime_ns FROM paths WHERE source_path=?",
                                (source_path,)).fetchone()
         return PathRecord(*row) if row else None
+
+    def where_many(self, source_paths: list[str]) -> dict[str, PathRecord]:
+        out: dict[str, PathRecord] = {}
+        for chunk in _chunks(source_paths):
+            rows = self._db.execute("SELECT source_path, doc_key, size, mtime_ns FROM paths WHERE source_path IN "
+                                    f"({','.join('?' * len(chunk))})", chunk)
+            out.update((r[0], PathRecord(r[1], r[2], r[3])) for r in rows)
+        return out
+
+    def paths_of_many(self, keys: list[str]) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for chunk in _chunks(keys):
+            rows = self._db.execute(f"SELECT doc_key, source_path FROM paths WHERE doc_key IN "
+                                    f"({','.join('?' * len(chunk))})", chunk)
+            for key, path in rows:
+                out.setdefault(key, []).append(path)
+        return out
 
     def paths_of(self, key: str) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT source_path FROM paths WHERE doc_key=?", (key,))]
@@ -171,12 +192,13 @@ class Manifest:
         rows = {r[0] for r in self._db.execute("SELECT doc_id FROM docs WHERE part_id=?", (part_id,))}
         return docs, rows
 
-    def path_stats(self, keys: Iterable[str]) -> dict[str, tuple[int, int]]:
+    def path_stats(self, keys: list[str]) -> dict[str, tuple[int, int]]:
+        """source_path -> (size, mtime_ns) of every path of these documents."""
         out: dict[str, tuple[int, int]] = {}
-        for key in keys:
-            for path, size, mtime in self._db.execute(
-                    "SELECT source_path, size, mtime_ns FROM paths WHERE doc_key=?", (key,)):
-                out[path] = (size, mtime)
+        for chunk in _chunks(keys):
+            rows = self._db.execute("SELECT source_path, size, mtime_ns FROM paths WHERE doc_key IN "
+                                    f"({','.join('?' * len(chunk))})", chunk)
+            out.update((r[0], (r[1], r[2])) for r in rows)
         return out
 
     def failed_not_retried(self) -> dict[str, int]:
@@ -204,24 +226,39 @@ class Manifest:
     # ------------------------------------------------------------------ commits
 
     def commit(self, c: PartCommit) -> None:
-        """Record a written part and what it settles, in one transaction."""
+        """Record a written part and what it settles, in one transaction (batched statements)."""
+        part = c.part_id or ""
+        keys = {doc_key(doc.doc_id, doc.source_path): doc for doc in c.documents}
+        moved = c.with_rows - set(keys)  # rows moved here without their documents row (compaction)
         with self._transaction() as db:
             if c.part_id is not None:
                 db.execute("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?)",
                            (c.part_id, len(c.documents), c.schema_fp, int(c.dirty), time.time(), json.dumps(c.files)))
-            for key in c.gone:
-                self._supersede(db, key, "doc_part, part_id")
-                db.execute("DELETE FROM docs WHERE doc_key=?", (key,))
-            written = set()
-            for doc in c.documents:
-                key = doc_key(doc.doc_id, doc.source_path)
-                written.add(key)
-                self._put_doc(db, doc, c.part_id or "", key in c.with_rows)
-            for key in c.with_rows - written:  # rows moved here without their documents row (compaction)
-                self._supersede(db, key, "part_id")
-                db.execute("UPDATE docs SET part_id=? WHERE doc_key=?", (c.part_id or "", key))
+            old = self._current(db, [*keys, *c.gone, *moved])  # key -> (doc_part, part_id)
+            dirty = {p for key in c.gone for p in old.get(key, ())}
+            dirty |= {old[key][1] for key in moved if key in old}
+            dirty |= {p for key, (dp, rp) in old.items() if key in keys
+                      for p in ((dp, rp) if key in c.with_rows else (dp,))}
+            db.executemany("UPDATE parts SET dirty=1 WHERE part_id=?", [(p,) for p in dirty - {"", part}])
+            db.executemany("DELETE FROM docs WHERE doc_key=?", [(key,) for key in c.gone])
+            db.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+                (key, doc.doc_id, doc.parser_version or "", doc.status, doc.error_kind, doc.n_pages,
+                 part if key in c.with_rows else old.get(key, ("", ""))[1], part, _document_json(doc))
+                for key, doc in keys.items()])
+            db.executemany("UPDATE docs SET part_id=? WHERE doc_key=?", [(part, key) for key in moved])
             db.executemany("INSERT OR REPLACE INTO paths VALUES (?, ?, ?, ?)",
                            [(p, r.doc_key, r.size, r.mtime_ns) for p, r in c.paths.items()])
+
+    @staticmethod
+    def _current(db: sqlite3.Connection, keys: list[str]) -> dict[str, tuple[str, str]]:
+        """key -> (doc_part, part_id) of the documents that exist, looked up in batches."""
+        out: dict[str, tuple[str, str]] = {}
+        for chunk in _chunks(keys):
+            marks = ",".join("?" * len(chunk))
+            for key, doc_part, part_id in db.execute(
+                    f"SELECT doc_key, doc_part, part_id FROM docs WHERE doc_key IN ({marks})", chunk):
+                out[key] = (doc_part, part_id)
+        return out
 
     def replace_parts(self, old: list[str], new: PartRecord | None) -> None:
         """Compaction: the live rows of `old` now live in `new` (None: they had none)."""
@@ -274,14 +311,15 @@ class Manifest:
         for parts in db.execute(f"SELECT {columns} FROM docs WHERE doc_key=?", (key,)).fetchall():
             db.executemany("UPDATE parts SET dirty=1 WHERE part_id=?", [(p,) for p in parts if p])
 
-    def _put_doc(self, db: sqlite3.Connection, doc: DocumentRow, part_id: str, with_rows: bool) -> None:
-        key = doc_key(doc.doc_id, doc.source_path)
-        old = db.execute("SELECT part_id FROM docs WHERE doc_key=?", (key,)).fetchone()
-        self._supersede(db, key, "doc_part, part_id" if with_rows else "doc_part")
-        rows_part = part_id if with_rows else (old[0] if old else "")
-        db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (key, doc.doc_id, doc.parser_version or "", doc.status, doc.error_kind, doc.n_pages, rows_part,
-                    part_id, json.dumps(asdict(doc), ensure_ascii=False)))
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    """Pieces small enough for SQLite's limit on bound variables."""
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _document_json(doc: DocumentRow) -> str:
+    return json.dumps(vars(doc), ensure_ascii=False)  # the row's fields, as they are
 
 
 class _Transaction:

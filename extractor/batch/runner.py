@@ -33,6 +33,7 @@ import contextlib
 import dataclasses
 import fcntl
 import json
+import os
 import time
 from collections import Counter
 from collections.abc import Generator, Iterator, Sequence
@@ -40,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Protocol
 
-from extractor.batch.cluster import StagedTask
+from extractor.batch.cluster import ClusterSession, StagedTask
 from extractor.batch.dataset import (
     SCHEMA_FP,
     Recovery,
@@ -55,6 +56,7 @@ from extractor.batch.dataset import (
     rebuild_manifest,
     recover,
     stage_part,
+    threads_map,
 )
 from extractor.batch.inputs import Discovery, Input, guess_format
 from extractor.batch.manifest import (
@@ -235,8 +237,11 @@ class RunSummary:
 
 
 def _with_paths(row: DocumentRow, paths: set[str]) -> DocumentRow:
+    """The row with its paths: the first in sorted order as source_path, the others in source_paths."""
     first, *rest = sorted(paths)
-    return dataclasses.replace(row, source_path=first, source_paths=rest or None, warnings=list(row.warnings))
+    if row.source_path != first or row.source_paths != (rest or None):
+        row = dataclasses.replace(row, source_path=first, source_paths=rest or None, warnings=list(row.warnings))
+    return row
 
 
 class Committer:
@@ -265,17 +270,21 @@ class Committer:
         """The documents rows this batch must (re)write, and the documents no path has any more."""
         moved: dict[str, set[str]] = {}   # key -> its paths that now hold other bytes
         touched = set(results)
+        before = self.manifest.where_many(list(assigned))
         for path, where in assigned.items():
-            old = self.manifest.where(path)
+            old = before.get(path)
             if old is None or old.doc_key != where.doc_key:
                 touched.add(where.doc_key)
                 if old is not None:
                     moved.setdefault(old.doc_key, set()).add(path)
                     touched.add(old.doc_key)
+        known = self.manifest.paths_of_many(sorted(touched))
+        new_paths: dict[str, set[str]] = {}
+        for path, where in assigned.items():
+            new_paths.setdefault(where.doc_key, set()).add(path)
         rows, gone = [], set()
         for key in sorted(touched):
-            paths = set(self.manifest.paths_of(key)) - moved.get(key, set())
-            paths |= {p for p, w in assigned.items() if w.doc_key == key}
+            paths = (set(known.get(key, ())) - moved.get(key, set())) | new_paths.get(key, set())
             if not paths:
                 gone.add(key)
                 continue
@@ -314,21 +323,25 @@ class Committer:
 
     def commit_staged(self, task: StagedTask, results: dict[str, DocumentResult],
                       assigned: dict[str, PathRecord], dirty: bool) -> None:
-        """Commit a part a cluster task staged: add its documents file, then commit and publish it."""
+        """Commit a part a cluster task staged; its documents file is rewritten only if a row must change
+        (bytes met under other paths, outcomes not taken): usually the client writes nothing."""
         if not results:
             discard_staged(self.out_dir, task.part_id)
             return
         documents, gone = self._documents(assigned, results)
-        table = results_to_tables(DocumentResult(document=d) for d in documents)["documents"]
-        stats = {p: (w.size, w.mtime_ns) for p, w in assigned.items()}
-        try:
-            files = {**task.files, **stage_part(self.out_dir, task.part_id, {"documents": table},
-                                                part_metadata(stats, set(results)))}
-        except BaseException:
-            discard_staged(self.out_dir, task.part_id)
-            raise
-        rows = Counter({name: n for name, (n, _size) in files.items()})
-        self.rows_written.update(rows)
+        as_staged = {id(r.document) for r in results.values()}
+        files = task.files
+        if len(documents) != task.files.get("documents", (0, 0))[0] or any(id(d) not in as_staged
+                                                                          for d in documents):
+            table = results_to_tables(DocumentResult(document=d) for d in documents)["documents"]
+            stats = {p: (w.size, w.mtime_ns) for p, w in assigned.items()}
+            try:
+                files = {**files, **stage_part(self.out_dir, task.part_id, {"documents": table},
+                                               part_metadata(stats, set(results)))}
+            except BaseException:
+                discard_staged(self.out_dir, task.part_id)
+                raise
+        self.rows_written.update({name: n for name, (n, _size) in files.items()})
         commit_part(self.out_dir, self.manifest,
                     PartCommit(task.part_id, SCHEMA_FP, files, documents, set(results), assigned, gone, dirty))
 
@@ -351,6 +364,7 @@ class _Run:
         self.committer = Committer(options.out_dir, manifest, options.part_docs)
         self.summary = RunSummary()
         self.in_run: set[str] = set()         # doc_ids parsed (or being parsed) in this run
+        self.fresh = not manifest.has_paths()  # a new output: no path to look up
         self.stats: dict[str, Input] = {}     # source_path -> the input being worked on
 
     def emit(self, event: DocEvent) -> None:
@@ -364,7 +378,7 @@ class _Run:
             if item.error_kind is not None:
                 self._unread(item)
                 continue
-            known = self.manifest.where(source)
+            known = None if self.fresh else self.manifest.where(source)
             if (known is not None and (known.size, known.mtime_ns) == (item.size, item.mtime_ns)
                     and _is_done(self.manifest, known.doc_key, self.options)):
                 rec = self.manifest.doc(known.doc_key)
@@ -372,7 +386,8 @@ class _Run:
                 self.emit(DocEvent(source, rec.doc_id, "skipped", rec.status, rec.error_kind, n_pages=rec.n_pages))
                 continue
             self.stats[source] = item
-            yield Job(item.path, source, guess_format(item.path), self.options.extract)
+            yield Job(item.path, source, guess_format(item.path), self.options.extract, True, item.size,
+                      item.mtime_ns)
 
     def _unread(self, item: Input) -> None:
         assert item.error_kind is not None
@@ -434,12 +449,9 @@ class _Run:
 
 
 def _execute(run: _Run, jobs: Iterator[Job], options: RunOptions, pool: LocalPool | None,
-             peaks: dict[str, float]) -> Generator[Outcome | StagedTask, None, None]:
-    if options.cluster:
-        from extractor.batch.cluster import run_on_cluster
-
-        yield from run_on_cluster(jobs, options.cluster, options.workers, options.limits, options.extract_fn,
-                                  options.out_dir, options.task_docs, peaks)
+             session: ClusterSession | None, peaks: dict[str, float]) -> Generator[Outcome | StagedTask, None, None]:
+    if session is not None:
+        yield from session.run(jobs, options.limits, options.extract_fn, options.out_dir, options.task_docs, peaks)
         return
     pool = pool or LocalPool(options.workers, options.limits, options.extract_fn)
     pool.decide, pool.peaks = run.decide, peaks
@@ -510,12 +522,29 @@ def run_batch(inputs: Sequence[Path], options: RunOptions, observer: Observer | 
 
 def _run_locked(inputs: Sequence[Path], options: RunOptions, observer: Observer, manifest: Manifest,
                 recovery: Recovery, pool: LocalPool | None) -> RunSummary:
-    out_dir = options.out_dir
     observer.started(recovery)
     run = _Run(options, manifest, observer)
     discovery = Discovery(inputs)
     peaks: dict[str, float] = {}
-    outcomes = _execute(run, run.jobs(iter(discovery)), options, pool, peaks)
+    session = ClusterSession(options.cluster, options.workers) if options.cluster else None
+    try:
+        _extract_all(run, _execute(run, run.jobs(iter(discovery)), options, pool, session, peaks))
+        observer.phase("compacting")
+        with io_errors("compact the output"):
+            compact(options.out_dir, manifest, options.target_part_docs, options.merge_parts,
+                    session.map if session is not None else threads_map(options.workers))
+    finally:
+        if session is not None:
+            session.close()
+    summary = run.summary
+    summary.recovery, summary.skipped_files = recovery, discovery.skipped
+    summary.rows_written = dict(run.committer.rows_written)
+    summary.dataset_rows = dataset_row_counts(options.out_dir)
+    summary.worker_peak_rss_mb = {k: round(v, 1) for k, v in peaks.items()}
+    return summary
+
+
+def _extract_all(run: _Run, outcomes: Generator[Outcome | StagedTask, None, None]) -> None:
     try:
         with contextlib.closing(outcomes):
             for outcome in outcomes:
@@ -527,15 +556,6 @@ def _run_locked(inputs: Sequence[Path], options: RunOptions, observer: Observer,
         with contextlib.suppress(RunError):
             run.committer.flush()
     run.committer.flush()
-    observer.phase("compacting")
-    with io_errors("compact the output"):
-        compact(out_dir, manifest, options.target_part_docs, merge=options.merge_parts)
-    summary = run.summary
-    summary.recovery, summary.skipped_files = recovery, discovery.skipped
-    summary.rows_written = dict(run.committer.rows_written)
-    summary.dataset_rows = dataset_row_counts(out_dir)
-    summary.worker_peak_rss_mb = {k: round(v, 1) for k, v in peaks.items()}
-    return summary
 
 
 def compact_output(out_dir: Path, target_part_docs: int = 5000) -> tuple[int, int, dict[str, int]]:
@@ -547,7 +567,7 @@ def compact_output(out_dir: Path, target_part_docs: int = 5000) -> tuple[int, in
             manifest, _recovery = open_output(out_dir)
         try:
             with io_errors("compact the output"):
-                stats = compact(out_dir, manifest, target_part_docs)
+                stats = compact(out_dir, manifest, target_part_docs, map_fn=threads_map(os.cpu_count() or 1))
         finally:
             manifest.close()
     return stats.parts_before, stats.parts_after, dataset_row_counts(out_dir)

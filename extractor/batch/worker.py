@@ -60,6 +60,8 @@ class Job:
     fmt: str = "pdf"   # a guess from the name, for failed rows before the bytes are read
     options: ExtractOptions = DEFAULT_OPTIONS
     ask: bool = True   # send Hashed and wait for the parent's answer before parsing
+    size: int = -1     # the file's size and mtime when the run listed it (recorded with the part)
+    mtime_ns: int = -1
 
 
 @dataclass(frozen=True)
