@@ -14,10 +14,10 @@ from extractor.batch import runner as batch
 from extractor.batch.dataset import PART_PREFIX, STAGING
 from extractor.batch.inputs import Discovery
 from extractor.batch.manifest import Manifest
-from extractor.batch.runner import DocEvent, NullObserver, compact_output, run_batch
+from extractor.batch.runner import DocEvent, NullObserver, compact_output
 from extractor.tables.schema import TABLE_NAMES
 from pia_fixtures.hostile import text_pdf_bytes, vary
-from tests.test_batch_support import make_docs, manifest_rows, options, part_files, read_sorted
+from tests.test_batch_support import make_docs, manifest_rows, options, part_files, read_sorted, run_shared
 
 
 class Recorder(NullObserver):
@@ -33,7 +33,7 @@ class Recorder(NullObserver):
 
 def run(inputs: list[Path], out: Path, **kw: object) -> tuple[batch.RunSummary, Recorder]:
     rec = Recorder()
-    return run_batch(inputs, options(out, **kw), rec), rec
+    return run_shared(inputs, options(out, **kw), rec), rec
 
 
 def test_run_writes_a_dataset_per_table_and_a_manifest(tmp_path: Path) -> None:
@@ -236,7 +236,7 @@ def test_paths_that_cannot_be_read_get_one_failed_row_each_per_run(tmp_path: Pat
     missing = tmp_path / "missing.pdf"
     for _ in range(2):
         summary, rec = run([tmp_path / "in", missing], tmp_path / "out")
-        assert summary.exit_code == 1 and rec.actions() == {"parsed": 2, "unreadable": 2} or \
+        assert (summary.exit_code == 1 and rec.actions() == {"parsed": 2, "unreadable": 2}) or \
             rec.actions() == {"skipped": 2, "unreadable": 2}
         docs = {Path(r["source_path"]).name: r for r in read_sorted(tmp_path / "out")["documents"]}
         assert len(docs) == 4

@@ -23,7 +23,7 @@ def test_cluster_run_equals_local_run(tmp_path: Path) -> None:
     make_docs(tmp_path / "in", 1, prefix="hang-")
     make_bad_inputs(tmp_path / "in", ("zero_byte", "encrypted", "truncated"))
     # only the hang needs a limit, and any limit is shorter than a hang
-    limits = Limits(timeout_s=5, max_memory_mb=1024)
+    limits = Limits(timeout_s=2, max_memory_mb=1024)
 
     local = run_batch([tmp_path / "in"], options(tmp_path / "local", limits=limits, part_docs=4))
     cluster = run_batch([tmp_path / "in"], options(tmp_path / "cluster", limits=limits, cluster="local",

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.batch.runner import run_batch
 from extractor.batch.sandbox import Limits, WorkerStartError
 from pia_fixtures.hostile import make_bad_inputs
-from tests.test_batch_support import make_docs, manifest_rows, options, read_sorted
+from tests.test_batch_support import make_docs, manifest_rows, options, read_sorted, run_shared
 
 
 def documents_by_name(out: Path) -> dict[str, dict]:
@@ -26,7 +25,7 @@ def test_a_hang_is_stopped_at_the_time_limit_and_the_rest_goes_on(tmp_path: Path
     good = make_docs(tmp_path / "in", 3)
     make_docs(tmp_path / "in", 1, prefix="hang-")
     # a hang never ends, so any limit is shorter than its work; the good documents are not timed
-    summary = run_batch([tmp_path / "in"], options(tmp_path / "out", limits=Limits(timeout_s=2)))
+    summary = run_shared([tmp_path / "in"], options(tmp_path / "out", limits=Limits(timeout_s=2)))
     docs = documents_by_name(tmp_path / "out")
     assert_failed(docs["hang-000.pdf"], "timeout", "longer than the time limit of 2 s")
     assert docs["hang-000.pdf"]["doc_id"]  # hashed before it hung: a plain rerun does not retry it
@@ -39,7 +38,7 @@ def test_crashes_and_memory_hogs_each_get_a_failed_row_of_their_own_kind(tmp_pat
     for prefix in ("crash-", "segv-", "oom-", "bigalloc-", "oomkill-"):
         make_docs(tmp_path / "in", 1, prefix=prefix)
     limits = Limits(timeout_s=600, max_memory_mb=600)  # oomkill- dies at ~480 MB: near, not over
-    summary = run_batch([tmp_path / "in"], options(tmp_path / "out", limits=limits, part_docs=2))
+    summary = run_shared([tmp_path / "in"], options(tmp_path / "out", limits=limits, part_docs=2))
     docs = documents_by_name(tmp_path / "out")
     assert summary.exit_code == 1 and len(docs) == 9
     assert_failed(docs["crash-000.pdf"], "worker_crashed", "exited unexpectedly (exit code 11)")
@@ -56,11 +55,11 @@ def test_crashes_and_memory_hogs_each_get_a_failed_row_of_their_own_kind(tmp_pat
 def test_a_plain_rerun_does_not_retry_crashes_and_says_so_retry_failed_does(tmp_path: Path) -> None:
     make_docs(tmp_path / "in", 2)
     crash = make_docs(tmp_path / "in", 1, prefix="crash-")[0]
-    run_batch([tmp_path / "in"], options(tmp_path / "out"))
-    again = run_batch([tmp_path / "in"], options(tmp_path / "out"))
+    run_shared([tmp_path / "in"], options(tmp_path / "out"))
+    again = run_shared([tmp_path / "in"], options(tmp_path / "out"))
     assert again.actions == {"skipped": 3} and again.not_retried == {"worker_crashed": 1}
     crash.rename(crash.with_name("rows-was-crash.pdf"))  # same bytes, a name that parses now
-    retried = run_batch([tmp_path / "in"], options(tmp_path / "out", retry_failed=True))
+    retried = run_shared([tmp_path / "in"], options(tmp_path / "out", retry_failed=True))
     assert retried.actions == {"parsed": 1, "skipped": 2} and retried.exit_code == 0
     rows = read_sorted(tmp_path / "out")["documents"]
     (row,) = [r for r in rows if str(tmp_path / "in" / "rows-was-crash.pdf") in [r["source_path"],
@@ -72,7 +71,7 @@ def test_bad_inputs_never_crash_the_run_nor_lose_rows(tmp_path: Path) -> None:
     bad = make_bad_inputs(tmp_path / "in")
     good = make_docs(tmp_path / "in", 4)
     # the decompression bomb runs until stopped: its limit is what ends it, the good ones are synthetic
-    summary = run_batch([tmp_path / "in"], options(tmp_path / "out", limits=Limits(timeout_s=10,
+    summary = run_shared([tmp_path / "in"], options(tmp_path / "out", limits=Limits(timeout_s=5,
                                                                                     max_memory_mb=1024)))
     docs = documents_by_name(tmp_path / "out")
     assert set(docs) == {p.name for p in [*bad.values(), *good]}
@@ -96,7 +95,7 @@ def test_fifos_devices_and_broken_links_are_rows_and_never_opened(tmp_path: Path
     (tmp_path / "in" / "loop.pdf").symlink_to(tmp_path / "in" / "loop.pdf")
     fifo = tmp_path / "given.pdf"
     os.mkfifo(fifo)
-    summary = run_batch([tmp_path / "in", fifo, Path("/dev/zero")], options(tmp_path / "out"))
+    summary = run_shared([tmp_path / "in", fifo, Path("/dev/zero")], options(tmp_path / "out"))
     docs = documents_by_name(tmp_path / "out")
     for name in ("pipe.pdf", "dangling.pdf", "loop.pdf", "given.pdf", "zero"):
         assert (docs[name]["status"], docs[name]["error_kind"], docs[name]["doc_id"]) == ("failed", "not_a_file", "")
@@ -106,5 +105,5 @@ def test_fifos_devices_and_broken_links_are_rows_and_never_opened(tmp_path: Path
 def test_workers_that_cannot_start_stop_the_run_without_failing_documents(tmp_path: Path) -> None:
     make_docs(tmp_path / "in", 3)
     with pytest.raises(WorkerStartError, match="stop before they are ready"):
-        run_batch([tmp_path / "in"], options(tmp_path / "out", extract_fn="tests.faults_nostart:extract"))
+        run_shared([tmp_path / "in"], options(tmp_path / "out", extract_fn="tests.faults_nostart:extract"))
     assert manifest_rows(tmp_path / "out", "SELECT count(*) FROM docs") == [(0,)]  # no document marked failed

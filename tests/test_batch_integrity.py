@@ -17,9 +17,9 @@ import pytest
 
 from extractor.batch import dataset
 from extractor.batch.dataset import QUARANTINE, STAGING, OutputError
-from extractor.batch.runner import DocEvent, NullObserver, run_batch
+from extractor.batch.runner import DocEvent, NullObserver
 from extractor.errors import ExitCode
-from tests.test_batch_support import make_docs, options, part_files, pia_extract, read_sorted
+from tests.test_batch_support import make_docs, options, part_files, pia_extract, read_sorted, run_shared
 
 
 def _mount(*args: str) -> None:
@@ -49,15 +49,15 @@ def read_only(path: Path) -> Iterator[Path]:
 @pytest.fixture
 def clean(tmp_path: Path) -> dict[str, list[dict]]:
     make_docs(tmp_path / "in", 7)
-    run_batch([tmp_path / "in"], options(tmp_path / "clean"))
+    run_shared([tmp_path / "in"], options(tmp_path / "clean"))
     return read_sorted(tmp_path / "clean")
 
 
 def test_a_deleted_manifest_is_rebuilt_from_the_parts_and_nothing_is_deleted(tmp_path: Path, clean: dict) -> None:
     out = tmp_path / "out"
-    run_batch([tmp_path / "in"], options(out, part_docs=2, merge_parts=False))
+    run_shared([tmp_path / "in"], options(out, part_docs=2, merge_parts=False))
     (out / "_manifest.sqlite").unlink()
-    summary = run_batch([tmp_path / "in"], options(out, merge_parts=False))
+    summary = run_shared([tmp_path / "in"], options(out, merge_parts=False))
     assert "missing" in summary.recovery.manifest_rebuilt
     assert summary.actions == {"skipped": 7}  # the parts said which paths and bytes are done
     assert read_sorted(out) == clean
@@ -65,9 +65,9 @@ def test_a_deleted_manifest_is_rebuilt_from_the_parts_and_nothing_is_deleted(tmp
 
 def test_an_unreadable_manifest_is_set_aside_and_rebuilt(tmp_path: Path, clean: dict) -> None:
     out = tmp_path / "out"
-    run_batch([tmp_path / "in"], options(out))
+    run_shared([tmp_path / "in"], options(out))
     (out / "_manifest.sqlite").write_bytes(b"not a database at all" * 100)
-    summary = run_batch([tmp_path / "in"], options(out))
+    summary = run_shared([tmp_path / "in"], options(out))
     assert "could not be used" in summary.recovery.manifest_rebuilt
     assert summary.actions == {"skipped": 7}
     assert list(out.glob("_manifest.sqlite.old-*"))
@@ -77,11 +77,11 @@ def test_an_unreadable_manifest_is_set_aside_and_rebuilt(tmp_path: Path, clean: 
 def test_a_manifest_behind_the_parts_is_rebuilt(tmp_path: Path, clean: dict) -> None:
     out = tmp_path / "out"
     make_docs(tmp_path / "first", 3)
-    run_batch([tmp_path / "first"], options(out))
+    run_shared([tmp_path / "first"], options(out))
     shutil.copy(out / "_manifest.sqlite", tmp_path / "old-manifest")
-    run_batch([tmp_path / "in"], options(out))
+    run_shared([tmp_path / "in"], options(out))
     shutil.copy(tmp_path / "old-manifest", out / "_manifest.sqlite")  # restored from an old backup
-    summary = run_batch([tmp_path / "in", tmp_path / "first"], options(out))
+    summary = run_shared([tmp_path / "in", tmp_path / "first"], options(out))
     assert "did not list every part" in summary.recovery.manifest_rebuilt
     assert summary.actions == {"skipped": 10}
     assert len(read_sorted(out)["documents"]) == 10
@@ -91,7 +91,7 @@ def test_a_manifest_behind_the_parts_is_rebuilt(tmp_path: Path, clean: dict) -> 
 def test_a_damaged_part_is_quarantined_and_its_documents_extracted_again(tmp_path: Path, clean: dict,
                                                                           damage: str) -> None:
     out = tmp_path / "out"
-    run_batch([tmp_path / "in"], options(out, part_docs=3, merge_parts=False))
+    run_shared([tmp_path / "in"], options(out, part_docs=3, merge_parts=False))
     victim = out / "files" / part_files(out)["files"][1]
     data = victim.read_bytes()
     if damage == "truncate":
@@ -100,7 +100,7 @@ def test_a_damaged_part_is_quarantined_and_its_documents_extracted_again(tmp_pat
         victim.write_bytes(data[:-40] + bytes(40))
     else:
         victim.unlink()
-    summary = run_batch([tmp_path / "in"], options(out))
+    summary = run_shared([tmp_path / "in"], options(out))
     assert len(summary.recovery.quarantined or []) == 1 and summary.recovery.documents_redone == 3
     assert summary.actions == {"parsed": 3, "skipped": 4}
     assert read_sorted(out) == clean
@@ -122,9 +122,9 @@ def test_a_crash_between_commit_and_publish_is_published_at_the_next_start(
 
     monkeypatch.setattr(dataset, "publish_part", crash_on_second)
     with pytest.raises(KeyboardInterrupt):
-        run_batch([tmp_path / "in"], options(out, workers=1))
+        run_shared([tmp_path / "in"], options(out, workers=1))
     monkeypatch.undo()
-    summary = run_batch([tmp_path / "in"], options(out))
+    summary = run_shared([tmp_path / "in"], options(out))
     assert summary.recovery.staged_published == 1
     assert summary.actions["skipped"] == 6 and summary.actions["parsed"] == 1
     assert read_sorted(out) == clean
@@ -149,32 +149,32 @@ def test_disk_full_is_a_run_error_with_nothing_half_published(tmp_path: Path, cl
     disk.mkdir()
     with mounted("-t", "tmpfs", "-o", "size=4m", "tmpfs", target=disk):
         out = disk / "out"
-        run_batch([tmp_path / "in"], options(out, part_docs=3))  # a finished dataset ...
+        run_shared([tmp_path / "in"], options(out, part_docs=3))  # a finished dataset ...
         before = read_sorted(out)
         with pytest.raises(OutputError, match="No space left on device"):  # ... then a forced redo hits a full disk
-            run_batch([tmp_path / "in"], options(out, part_docs=3, force=True), _FillDisk(disk))
+            run_shared([tmp_path / "in"], options(out, part_docs=3, force=True), _FillDisk(disk))
         assert read_sorted(out) == before  # readers see a whole dataset, no row twice
         (disk / "filler").unlink()
-        run_batch([tmp_path / "in"], options(out))
+        run_shared([tmp_path / "in"], options(out))
         assert read_sorted(out) == clean
         assert not list((out / STAGING).glob("*"))
 
 
 def test_a_read_only_table_folder_is_a_run_error(tmp_path: Path, clean: dict) -> None:
     out = tmp_path / "out"
-    run_batch([tmp_path / "in"], options(out))
+    run_shared([tmp_path / "in"], options(out))
     with read_only(out / "systems"), pytest.raises(OutputError, match="systems: it is read-only"):
-        run_batch([tmp_path / "in"], options(out, force=True))
+        run_shared([tmp_path / "in"], options(out, force=True))
     assert read_sorted(out) == clean
-    run_batch([tmp_path / "in"], options(out, force=True))
+    run_shared([tmp_path / "in"], options(out, force=True))
     assert read_sorted(out) == clean
 
 
 def test_an_unwritable_manifest_is_a_run_error(tmp_path: Path, clean: dict) -> None:
     out = tmp_path / "out"
-    run_batch([tmp_path / "in"], options(out))
+    run_shared([tmp_path / "in"], options(out))
     with read_only(out / "_manifest.sqlite"), pytest.raises(OutputError, match="manifest"):
-        run_batch([tmp_path / "in"], options(out, force=True))
+        run_shared([tmp_path / "in"], options(out, force=True))
     assert read_sorted(out) == clean
 
 

@@ -8,6 +8,7 @@ the worker misbehave (see `tests.faults`); anything else goes to the real parser
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import sqlite3
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from extractor.batch.runner import RunOptions
-from extractor.batch.sandbox import Limits
+from extractor.batch.runner import Observer, RunOptions, RunSummary, run_batch
+from extractor.batch.sandbox import Limits, LocalPool
 from extractor.tables.schema import TABLE_NAMES
 from pia_fixtures.hostile import text_pdf_bytes, vary
 from tests.faults import EXTRACT
@@ -43,6 +44,27 @@ def options(out: Path, **kw: object) -> RunOptions:
     base: dict[str, object] = {"out_dir": out, "workers": 2, "limits": Limits(timeout_s=120, max_memory_mb=1024),
                                "part_docs": 3, "extract_fn": EXTRACT}
     return RunOptions(**{**base, **kw})  # type: ignore[arg-type]
+
+
+_POOLS: dict[tuple[object, ...], LocalPool] = {}
+
+
+def _close_pools() -> None:
+    for pool in _POOLS.values():
+        pool.close()
+
+
+atexit.register(_close_pools)
+
+
+def run_shared(inputs: list[Path], opts: RunOptions, observer: Observer | None = None) -> RunSummary:
+    """`run_batch` with worker processes kept between the runs of the test session (as a library user
+    running many batches would keep them): the same workers, less start-up on a busy machine."""
+    pool = None
+    if not opts.cluster:
+        key = (opts.workers, opts.limits, opts.extract_fn)
+        pool = _POOLS.get(key) or _POOLS.setdefault(key, LocalPool(opts.workers, opts.limits, opts.extract_fn))
+    return run_batch(inputs, opts, observer, pool)
 
 
 def read_sorted(out: Path) -> dict[str, list[dict]]:

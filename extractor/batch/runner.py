@@ -453,11 +453,16 @@ def _execute(run: _Run, jobs: Iterator[Job], options: RunOptions, pool: LocalPoo
     if session is not None:
         yield from session.run(jobs, options.limits, options.extract_fn, options.out_dir, options.task_docs, peaks)
         return
+    own = pool is None
     pool = pool or LocalPool(options.workers, options.limits, options.extract_fn)
     pool.decide, pool.peaks = run.decide, peaks
     for sb in pool.sandboxes:
         sb.peaks = peaks
-    yield from pool.run(jobs)
+    try:
+        yield from pool.run(jobs)
+    finally:
+        if own:
+            pool.close()
 
 
 @contextlib.contextmanager

@@ -221,12 +221,14 @@ class Sandbox:
                 return outcome
 
     def close(self) -> None:
+        """Stop the worker (politely when idle, by force when busy); its job, if any, is dropped."""
         if self._proc is not None:
             if self.job is None:
                 self._proc.stop()
             else:
                 self._proc.reap(kill=True)
             self._proc = None
+        self.job, self._ready = None, False
 
     # -------------------------------------------------------------------- internals
 
@@ -339,6 +341,8 @@ class LocalPool:
         return self
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Outcome]:
+        """Outcomes in completion order.  The workers stay up for the next run unless this one is cut
+        short (an error, Ctrl-C, the caller closing the generator): then they are stopped."""
         pending = iter(jobs)
         try:
             while True:
@@ -353,8 +357,9 @@ class LocalPool:
                     outcome = sb.collect(now)
                     if outcome is not None:
                         yield outcome
-        finally:
+        except BaseException:
             self.close()
+            raise
 
     def _fill(self, pending: Iterator[Job]) -> None:
         for sb in self.sandboxes:
