@@ -103,37 +103,31 @@ def _resolve_inputs(inputs: list[Path] | None) -> list[Path]:
     return [default]
 
 
+Inputs = Annotated[list[Path] | None, typer.Argument(
+    show_default=False,
+    help="PDF or text files, or directories searched recursively (.pdf .txt .md .html). Default: samples/")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Output directory: one Parquet dataset per table.")]
+Workers = Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")]
+Timeout = Annotated[float, typer.Option(min=1.0, help="Seconds one document may take; then its worker is killed.")]
+MaxMemory = Annotated[int, typer.Option("--max-memory-mb", min=0, help="Memory limit of a worker in MB (0: none).")]
+RecycleMemory = Annotated[int, typer.Option(
+    "--recycle-memory-mb", min=1, help="Replace a worker whose memory is above this after a document.")]
+Force = Annotated[bool, typer.Option("--force", help="Extract again documents already done.")]
+RetryFailed = Annotated[bool, typer.Option(
+    "--retry-failed", help="Extract again documents that failed before (crashes and timeouts included).")]
+Cluster = Annotated[str | None, typer.Option(
+    metavar="ADDRESS", help="Run on Dask: tcp://host:8786, or 'local' for a local cluster.")]
+PartDocs = Annotated[int, typer.Option(min=1, help="Documents per part file (and per manifest commit).")]
+Merge = Annotated[bool, typer.Option("--compact/--no-compact", help="Merge small parts at the end.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")]
+LogJson = Annotated[Path | None, typer.Option(metavar="FILE", help="Append one JSON line per input document to FILE.")]
+
+
 @app.command()
-def run(
-    inputs: Annotated[list[Path] | None, typer.Argument(
-        show_default=False,
-        help="PDF or text files, or directories searched recursively (.pdf .txt .md .html). Default: samples/",
-    )] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory: one Parquet dataset per table.")
-                   ] = Path("output"),
-    workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")
-                       ] = DEFAULT_WORKERS,
-    timeout: Annotated[float, typer.Option(
-        "--timeout", min=1.0, help="Seconds one document may take; then its worker is killed.")] = 120.0,
-    max_memory_mb: Annotated[int, typer.Option(
-        "--max-memory-mb", min=0, help="Memory limit of a worker in MB (0: none).")] = 2048,
-    recycle_memory_mb: Annotated[int, typer.Option(
-        "--recycle-memory-mb", min=1, help="Replace a worker whose memory is above this after a document.")
-    ] = 1024,
-    force: Annotated[bool, typer.Option("--force", help="Extract again documents already done.")] = False,
-    retry_failed: Annotated[bool, typer.Option(
-        "--retry-failed", help="Extract again documents that failed before (crashes and timeouts included).")
-    ] = False,
-    cluster: Annotated[str | None, typer.Option(
-        "--cluster", metavar="ADDRESS", help="Run on Dask: tcp://host:8786, or 'local' for a local cluster.")
-    ] = None,
-    part_docs: Annotated[int, typer.Option(
-        "--part-docs", min=1, help="Documents per part file (and per manifest commit).")] = 200,
-    merge: Annotated[bool, typer.Option("--compact/--no-compact", help="Merge small parts at the end.")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
-    log_json: Annotated[Path | None, typer.Option(
-        "--log-json", metavar="FILE", help="Append one JSON line per input document to FILE.")] = None,
-) -> None:
+def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEFAULT_WORKERS,
+        timeout: Timeout = 120.0, max_memory_mb: MaxMemory = 2048, recycle_memory_mb: RecycleMemory = 1024,
+        force: Force = False, retry_failed: RetryFailed = False, cluster: Cluster = None,
+        part_docs: PartDocs = 200, merge: Merge = True, quiet: Quiet = False, log_json: LogJson = None) -> None:
     """Extract documents into OUT/<table>/ Parquet datasets; re-running resumes where it stopped."""
     from extractor.batch.sandbox import Limits, LocalPool
 

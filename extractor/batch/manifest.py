@@ -137,17 +137,9 @@ class Manifest:
 
     # ------------------------------------------------------------------ queries
 
-    def docs(self) -> dict[str, DocRecord]:
-        return {r[0]: DocRecord(*r) for r in self._db.execute(f"SELECT {_DOC_COLUMNS} FROM docs")}
-
     def doc(self, key: str) -> DocRecord | None:
         row = self._db.execute(f"SELECT {_DOC_COLUMNS} FROM docs WHERE doc_key=?", (key,)).fetchone()
         return DocRecord(*row) if row else None
-
-    def paths(self) -> dict[str, PathRecord]:
-        """source_path -> where its bytes are."""
-        rows = self._db.execute("SELECT source_path, doc_key, size, mtime_ns FROM paths")
-        return {r[0]: PathRecord(r[1], r[2], r[3]) for r in rows}
 
     def has_paths(self) -> bool:
         return self._db.execute("SELECT 1 FROM paths LIMIT 1").fetchone() is not None
@@ -174,9 +166,6 @@ class Manifest:
                 out.setdefault(key, []).append(path)
         return out
 
-    def paths_of(self, key: str) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT source_path FROM paths WHERE doc_key=?", (key,))]
-
     def document_row(self, key: str) -> DocumentRow:
         (text,) = self._db.execute("SELECT document_json FROM docs WHERE doc_key=?", (key,)).fetchone()
         return DocumentRow(**json.loads(text))
@@ -200,12 +189,6 @@ class Manifest:
                                     f"({','.join('?' * len(chunk))})", chunk)
             out.update((r[0], (r[1], r[2])) for r in rows)
         return out
-
-    def failed_not_retried(self) -> dict[str, int]:
-        """error_kind -> failed documents with bytes (not retried unless asked)."""
-        rows = self._db.execute("SELECT error_kind, count(*) FROM docs WHERE status='failed' AND doc_id != '' "
-                                "GROUP BY error_kind")
-        return {r[0] or "unknown": r[1] for r in rows}
 
     def documents_with_warnings(self) -> Iterator[tuple[str, str, str, list[str]]]:
         """(first source_path, status, error_kind, warnings) of the documents that have warnings."""
