@@ -148,6 +148,9 @@ def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEF
               ExitCode.INTERRUPTED)
     except ExtractorError as exc:
         _fail(console, str(exc), exc.exit_code)
+    except Exception as exc:  # a bug: one line, not a traceback; what was committed stays
+        _fail(console, f"internal error: {type(exc).__name__}: {exc} (please report it); what was committed "
+              "is saved", ExitCode.RUN_ERROR)
     finally:
         if pool is not None:
             pool.close()

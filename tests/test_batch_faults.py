@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pymupdf
 import pytest
 
 from extractor.batch.sandbox import Limits, WorkerStartError
-from pia_fixtures.hostile import make_bad_inputs
+from pia_fixtures.hostile import make_bad_inputs, text_pdf_bytes
 from tests.test_batch_support import make_docs, manifest_rows, options, read_sorted, run_shared
 
 
@@ -67,8 +68,19 @@ def test_a_plain_rerun_does_not_retry_crashes_and_says_so_retry_failed_does(tmp_
     assert row["status"] == "ok" and len(rows) == 3  # one row for those bytes, its old path listed too
 
 
+def page_tree_cycle_pdf(path: Path) -> Path:
+    """A PDF whose page tree lists itself among its kids."""
+    doc = pymupdf.open("pdf", text_pdf_bytes())
+    tree = int(doc.xref_get_key(doc.pdf_catalog(), "Pages")[1].split()[0])
+    doc.xref_set_key(tree, "Kids", f"[{doc[0].xref} 0 R {tree} 0 R]")
+    doc.xref_set_key(tree, "Count", "2")
+    path.write_bytes(doc.tobytes())
+    return path
+
+
 def test_bad_inputs_never_crash_the_run_nor_lose_rows(tmp_path: Path) -> None:
     bad = make_bad_inputs(tmp_path / "in")
+    bad["cycle"] = page_tree_cycle_pdf(tmp_path / "in" / "cycle.pdf")
     good = make_docs(tmp_path / "in", 4)
     # the decompression bomb runs until stopped: its limit is what ends it, the good ones are synthetic
     summary = run_shared([tmp_path / "in"], options(tmp_path / "out", limits=Limits(timeout_s=5,
@@ -77,6 +89,8 @@ def test_bad_inputs_never_crash_the_run_nor_lose_rows(tmp_path: Path) -> None:
     assert set(docs) == {p.name for p in [*bad.values(), *good]}
     for kind in ("encrypted", "zero_byte", "not_a_pdf", "bomb"):  # nothing readable in these
         assert docs[f"{kind}.pdf"]["status"] == "failed", kind
+    assert (docs["cycle.pdf"]["error_kind"], docs["encrypted.pdf"]["error_kind"]) == ("corrupt", "encrypted")
+    assert "cycle in page tree" in docs["cycle.pdf"]["warnings"][0]
     for row in docs.values():
         assert row["status"] in {"ok", "partial", "failed"}
         if row["status"] == "failed":
