@@ -130,7 +130,7 @@ def _connect(address: str, workers: int) -> tuple[Any, Any]:
     try:
         if address == "local":
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)  # any free port
             return Client(cluster), cluster
         return Client(address, timeout="20s"), None
     except (OSError, TimeoutError) as exc:

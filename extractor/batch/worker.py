@@ -19,6 +19,7 @@ function in its place without any hook in this package.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import importlib
 import os
@@ -92,7 +93,7 @@ def read_regular_file(path: str, max_bytes: int | None) -> bytes:
     try:
         fd = os.open(os.fsencode(path), os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        kind = ErrorKind.NOT_A_FILE if exc.errno == 40 else ErrorKind.UNREADABLE  # ELOOP: a link loop
+        kind = ErrorKind.NOT_A_FILE if exc.errno == errno.ELOOP else ErrorKind.UNREADABLE  # a link loop
         raise _Unread(kind, f"the file could not be opened: {exc.strerror or exc}") from exc
     try:
         info = os.fstat(fd)
