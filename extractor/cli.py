@@ -3,6 +3,10 @@
     pia-extract run [INPUTS...] --out DIR --workers N     extract into a Parquet dataset (resumable)
     pia-extract status OUT                                what an output directory holds
     pia-extract compact OUT                               merge small parts of an output dataset
+    pia-extract query "SQL" OUT | query NAME OUT          DuckDB over the tables (extra `explore`)
+    pia-extract export OUT --to csv|xlsx|sqlite           files for Excel, SQLite (extra `explore`)
+    pia-extract serve OUT [--port N]                      local web explorer (extra `explore`)
+    pia-extract schema                                    the output contract: every column
 
 Exit codes are `extractor.errors.ExitCode` (the README lists them).  The worker processes are
 started before this process imports pyarrow and plans the run, so their start-up overlaps it.
@@ -13,9 +17,10 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 from rich.console import Console
@@ -218,6 +223,94 @@ def debug(
     except Exception as exc:  # an unreadable PDF: say so in one line
         _fail(console, f"cannot draw {pdf}: {exc}", ExitCode.DOCUMENTS_FAILED)
     console.print(f"wrote {target}", highlight=False)
+
+
+# ---------------------------------------------------------------------------- query, export, serve, schema
+
+
+@contextlib.contextmanager
+def _explore_errors(console: Console) -> Iterator[None]:
+    """Map the explore errors to exit codes, and a missing optional extra to a one-line hint."""
+    from extractor.errors import ExtractorError
+
+    try:
+        yield
+    except ExtractorError as exc:
+        _fail(console, str(exc), exc.exit_code)
+    except ModuleNotFoundError as exc:
+        _fail(console, f"{exc.name} is not installed: pip install 'pia-extract[explore]'", ExitCode.RUN_ERROR)
+
+
+def _query_help() -> str:
+    from extractor.explore.views import NAMED_QUERIES, VIEWS
+
+    named = "".join(f"\n\n  {q.name}: {q.question}" for q in NAMED_QUERIES.values())
+    views = ", ".join(v.name for v in VIEWS)
+    return ("Run SQL (DuckDB) over the tables of OUT (documents, systems, files, entrustments, recipients, "
+            f"risk_ratings; views {views}). SQL may be the name of an example:{named}\n\n"
+            "  e.g. pia-extract query contractors out/;  pia-extract query \"SELECT count(*) FROM documents\" out/")
+
+
+OutDir = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="An output directory of `run`.")]
+
+
+@app.command(help=_query_help())
+def query(
+    sql: Annotated[str, typer.Argument(help="A SQL query, or the name of an example query.")],
+    out: OutDir,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV (lists joined with 、).")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print a JSON array of objects.")] = False,
+) -> None:
+    from extractor.explore import query as q
+
+    console = Console(stderr=True)
+    with _explore_errors(console):
+        table = q.run_query(out, sql)
+    if csv or json:
+        (q.write_json if json else q.write_csv)(table, sys.stdout)
+    else:
+        q.print_table(table, Console(soft_wrap=True))
+
+
+@app.command()
+def export(
+    out: OutDir,
+    to: Annotated[Literal["csv", "xlsx", "sqlite"], typer.Option("--to", help="Format.")],
+    dest: Annotated[Path | None, typer.Option(help="Directory to write to (default: OUT/export).")] = None,
+    ja: Annotated[bool, typer.Option("--ja", help="Japanese column headers (CSV, XLSX).")] = False,
+) -> None:
+    """Export the tables: CSV (UTF-8 with BOM), one XLSX workbook, or SQLite with full-text search and views."""
+    from extractor.explore.export import export as run_export
+
+    console = Console(stderr=True)
+    with _explore_errors(console):
+        for path in run_export(out, to, dest, ja):
+            console.print(f"wrote {path}", highlight=False)
+
+
+@app.command()
+def serve(
+    out: OutDir,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8001,
+    dest: Annotated[Path | None, typer.Option(help="Where the SQLite database is kept (default: OUT/export).")
+                    ] = None,
+) -> None:
+    """Browse the tables in a local web explorer (Datasette) on 127.0.0.1; Ctrl-C stops it."""
+    from extractor.explore.serve import serve as run_serve
+
+    with _explore_errors(Console(stderr=True)):
+        run_serve(out, port, dest, announce=lambda url: print(url, flush=True))
+
+
+@app.command()
+def schema(
+    table: Annotated[str | None, typer.Argument(help="Only this table.")] = None,
+) -> None:
+    """Print the output contract: every table and column, with its Japanese label and meaning."""
+    from extractor.explore.contract import contract_text
+
+    with _explore_errors(Console(stderr=True)):
+        print(contract_text(table), end="")
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m extractor.cli`

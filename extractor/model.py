@@ -214,8 +214,15 @@ class DocumentResult:
     recipients: list[RecipientRow] = field(default_factory=list)
     risk_ratings: list[RiskRow] = field(default_factory=list)
 
+    gaps: int = 0  # warnings that say a value the document holds was not extracted
+
     def warn(self, message: str) -> None:
         self.document.warnings.append(message)
+
+    def gap(self, message: str) -> None:
+        """A value the document holds (or should hold) that was not extracted: the document is `partial`."""
+        self.gaps += 1
+        self.warn(message)
 
     def settle_status(self) -> None:
         """`partial` when nothing was found or a value could not be placed; `ok` otherwise."""
@@ -225,7 +232,7 @@ class DocumentResult:
         if not self.files and not self.systems:
             doc.status = Status.PARTIAL.value
             self.warn("no 特定個人情報ファイル and no システム sections were found")
-        elif any(is_loss(w) for w in doc.warnings):
+        elif self.gaps or any(is_loss(w) for w in doc.warnings):
             doc.status = Status.PARTIAL.value
         else:
             doc.status = Status.OK.value
@@ -251,3 +258,13 @@ def failed_result(doc_id: str, source_path: str, fmt: str, kind: ErrorKind | str
         error_kind=ErrorKind(kind).value,
     )
     return DocumentResult(document=row)
+
+
+ROW_TYPES: dict[str, type] = {
+    "documents": DocumentRow,
+    "systems": SystemRow,
+    "files": FileRow,
+    "entrustments": EntrustmentRow,
+    "recipients": RecipientRow,
+    "risk_ratings": RiskRow,
+}

@@ -10,14 +10,17 @@ import hashlib
 from pathlib import Path
 
 from extractor.errors import InputError
-from extractor.forms.match import Walker, label_text
-from extractor.forms.spec import choose_spec
+from extractor.forms.bind import bind_events
+from extractor.forms.cell_values import label_text
+from extractor.forms.detect import detect_form
+from extractor.forms.rows import RowReader
 from extractor.layout import document_rows
 from extractor.model import DEFAULT_OPTIONS, PARSER_VERSION, DocumentResult, DocumentRow, ExtractOptions, failed_result
+from extractor.normalise.enrich import enrich
 from extractor.read.pdf import read_pdf
 from extractor.read.sniff import sniff_format
 from extractor.text.parse import parse_text
-from extractor.text.summary import is_summary_head, parse_summary_rows
+from extractor.text.summary import parse_summary_rows
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -34,19 +37,15 @@ def parse_pdf(data: bytes, doc_id: str, source_path: str, options: ExtractOption
     for p in empty_pages:
         result.warn(f"page {p} has no text layer")
     rows = document_rows(pages)
-    head_lines = [label_text(c) for r in rows[:12] for c in r.cells]
-    if is_summary_head("\n".join(head_lines)):
+    found = detect_form("\n".join(label_text(c) for r in rows[:12] for c in r.cells))
+    if found.form_type == "summary":
         row.layout_id = "summary"
         parse_summary_rows(rows, result)
-        result.settle_status()
-        return result
-    head = " ".join(head_lines)
-    spec = choose_spec(head, head)
-    if spec is None:
+    elif found.spec is None:
         raise InputError("unknown_form", "the document is not a recognised 特定個人情報保護評価書 form")
-    row.form_type = spec.form_type
-    row.layout_id = spec.id
-    Walker(spec, result).walk(rows)
+    else:
+        row.form_type, row.layout_id = found.spec.form_type, found.spec.id
+        bind_events(found.spec, RowReader(found.spec).events(rows), result)
     result.settle_status()
     return result
 
@@ -73,7 +72,7 @@ def extract_bytes(data: bytes, source_path: str, options: ExtractOptions = DEFAU
             doc_id, source_path, fmt, "internal_error", f"internal error while parsing: {type(exc).__name__}: {exc}"
         )
     result.document.parser_version = PARSER_VERSION
-    return result
+    return enrich(result)
 
 
 def extract_document(path: str | Path, source_path: str | None = None,

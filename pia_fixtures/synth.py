@@ -39,7 +39,7 @@ from pymupdf import mupdf as _mupdf
 
 __all__ = ["FORM_TYPES", "OPTION_SETS", "RenderStyle", "choice_fields", "random_assessment", "render_pdf"]
 
-FORM_TYPES = ("full", "focused")
+FORM_TYPES = ("full", "focused", "basic")
 
 
 def nfkc(text: str) -> str:
@@ -84,6 +84,21 @@ OPTION_SETS: dict[str, tuple[str, ...]] = {
     "TH3": ("基礎項目評価及び重点項目評価の実施が義務付けられる",
             "基礎項目評価の実施が義務付けられる（任意に重点項目評価を実施）",
             "特定個人情報保護評価の実施が義務付けられない（任意に重点項目評価を実施）"),
+    # 様式2 (基礎項目評価書), forms.md §8
+    "POP5B": ("1,000人未満（任意実施）", "1,000人以上1万人未満", "1万人以上10万人未満", "10万人以上30万人未満",
+              "30万人以上"),
+    "HANDLERS": ("500人以上", "500人未満"),
+    "TH2": ("基礎項目評価及び全項目評価の実施が義務付けられる", "基礎項目評価及び重点項目評価の実施が義務付けられる",
+            "基礎項目評価の実施が義務付けられる", "特定個人情報保護評価の実施が義務付けられない"),
+    "FORMS": ("基礎項目評価書", "基礎項目評価書及び重点項目評価書", "基礎項目評価書及び全項目評価書"),
+    "PRIORITY": ("目的外の入手が行われるリスクへの対策",
+                 "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスクへの対策",
+                 "権限のない者（元職員、アクセス権限のない職員等）によって不正に使用されるリスクへの対策",
+                 "委託先における不正な使用等のリスクへの対策",
+                 "不正な提供・移転が行われるリスクへの対策（委託や情報提供ネットワークシステムを通じた提供を除く。）",
+                 "情報提供ネットワークシステムを通じて目的外の入手が行われるリスクへの対策",
+                 "情報提供ネットワークシステムを通じて不正な提供が行われるリスクへの対策",
+                 "特定個人情報の漏えい・滅失・毀損リスクへの対策", "従業者に対する教育・啓発"),
 }
 
 # How each legend prints its options: option numbers per printed row (forms.md §1.1, "/" = new row).
@@ -93,6 +108,8 @@ LEGEND_ROWS: dict[str, tuple[tuple[int, ...], ...]] = {
     "SCOPE": ((1,), (2,)), "PERIOD": ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10,)), "ENOUGH": ((1, 2), (3,)),
     "SUBC": ((1, 2), (3, 4)), "NISC": ((1, 2), (3, 4)), "SEIBI": ((1, 2), (3,)), "SHUCHI": ((1, 2), (3,)),
     "GYO": ((1, 2), (3,)), "TH4": ((1,), (2,), (3,), (4,)), "TH3": ((1,), (2,), (3,)),
+    "POP5B": ((1,), (2,), (3,), (4,), (5,)), "HANDLERS": ((1, 2),), "ACC": ((1, 2),), "TH2": ((1,), (2,), (3,), (4,)),
+    "FORMS": ((1,), (2,), (3,)), "PRIORITY": ((1,), (2,), (3,), (4,), (5,), (6,), (7,), (8,), (9,)),
 }
 
 # Checkbox groups: printed rows of options (a label is printed and stored in its NFKC form).
@@ -292,6 +309,10 @@ def _risk_sections(form_type: str) -> list[tuple[str, Section, bool]]:
 
 def choice_fields(form_type: str) -> list[tuple[str, int, int | None, str, str]]:
     """Every risk_ratings question of a form: (part, section_no, risk_no, question, option-set id)."""
+    if form_type == "basic":
+        from pia_fixtures.basic import basic_choice_fields
+
+        return basic_choice_fields()
     out = []
     for part, sec, _ in _risk_sections(form_type):
         for risk in sec.risks:
@@ -687,6 +708,10 @@ def random_assessment(seed: int, form_type: str = "full", n_files: int | None = 
     """
     if form_type not in FORM_TYPES:
         raise ValueError(f"form_type must be one of {FORM_TYPES}, not {form_type!r}")
+    if form_type == "basic":
+        from pia_fixtures.basic import random_basic
+
+        return random_basic(seed, n_files)
     rng = random.Random(f"pia-synth:{seed}:{form_type}:{n_files}:{n_annex_rows}")
     gen = _Gen(rng, form_type)
     affair, file_names = rng.choice(AFFAIRS)
@@ -734,6 +759,7 @@ class RenderStyle:
         same for headings (default: the regular font).
     vertical_group_labels: print 再/委/託 one character per line (else horizontally).
     annex_no_column: add a "No." column to 提供先一覧 / 移転先一覧.
+    name_list: how 様式2 prints its system and file names: "lines" (one a line) or "、" (one line, comma-joined).
     """
 
     checkbox: str = "[ ○ ]"
@@ -747,11 +773,13 @@ class RenderStyle:
     bold_font: str | None = None
     vertical_group_labels: bool = True
     annex_no_column: bool = False
+    name_list: str = "lines"
 
     def __post_init__(self) -> None:
         checks = [("checkbox", self.checkbox, tuple(_CHECKBOXES)), ("legend", self.legend, _LEGENDS),
                   ("legend_number", self.legend_number, _LEGEND_NUMBERS),
-                  ("choice_brackets", self.choice_brackets, ("spaced", "tight"))]
+                  ("choice_brackets", self.choice_brackets, ("spaced", "tight")),
+                  ("name_list", self.name_list, ("lines", "、"))]
         for name, value, allowed in checks:
             if value not in allowed:
                 raise ValueError(f"RenderStyle.{name} must be one of {allowed}, not {value!r}")
@@ -1907,8 +1935,12 @@ class _WideTable:
 
 def render_pdf(data: dict[str, Any], path: str | os.PathLike[str], style: RenderStyle | None = None) -> None:
     """Render a truth-shaped dict (from random_assessment or a truth JSON) to a PDF at path."""
-    form = _Form(data, style or RenderStyle())
-    doc = form.render()
+    if (data.get("documents") or {}).get("form_type") == "basic":
+        from pia_fixtures.basic_pdf import render_basic
+
+        doc = render_basic(data, style or RenderStyle())
+    else:
+        doc = _Form(data, style or RenderStyle()).render()
     doc.set_metadata({"producer": "pia-extract synth", "creator": "extractor/synth.py",
                       "title": (data.get("documents") or {}).get("title") or ""})
     doc.subset_fonts()

@@ -42,9 +42,12 @@ SAMPLES = (
     Sample("sample_focused_02", seed=9, form_type="focused",
            style={"checkbox": "[○]", "legend": "plain", "legend_number": "1）", "label_ratio": 0.36,
                   "font_size": 9.5}),
+    Sample("sample_basic_01", seed=28, form_type="basic"),
+    Sample("sample_basic_02", seed=33, form_type="basic",
+           style={"checkbox": "☑/☐", "name_list": "、", "fullwidth_digits": False, "legend": "below"}),
 )
-
-
+# 基礎項目評価書 (様式2): written with the others, but committed to samples/ (and moved into SAMPLES) only once
+# the parser reads the form — issue 9; the golden test requires every committed sample to extract `ok`
 def write_sample(sample: Sample, out: Path) -> Path:
     data = random_assessment(sample.seed, sample.form_type, sample.n_files, sample.n_annex_rows)
     pdf = out / f"{sample.name}.pdf"

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from extractor.forms.choices import (
-    cell_checkboxes,
-    match_options,
-    paren_text,
-    parse_choice,
-    parse_legend,
-    resolve_answer,
-)
+from extractor.forms.cell_values import cell_checkboxes, parse_choice
+from extractor.forms.choices import Resolved, match_options, paren_text, parse_legend, resolve_answer
 from extractor.layout import Cell, words_to_lines
 from extractor.read.content import Word
 
@@ -67,12 +61,24 @@ def test_answer_is_validated_and_numbered_from_the_printed_legend() -> None:
                  [(120, "1）"), (140, "特に力を入れている"), (300, "2）"), (320, "十分である")])
     choice = parse_choice([cell])
     assert choice.answer == "十分である"
-    assert resolve_answer(choice.answer, choice.legend, ()) == ("十分である", 2, True)
+    assert resolve_answer(choice.answer, choice.legend, ()) == Resolved("十分である", 2, True)
 
 
-def test_answer_outside_the_legend_is_kept_as_written() -> None:
-    assert resolve_answer("たぶん十分", [(1, "十分である")], ()) == ("たぶん十分", None, False)
-    assert resolve_answer(None, [(1, "十分である")], ()) == (None, None, True)
+def test_an_answer_that_names_no_option_is_not_stored_but_kept_for_the_warning() -> None:
+    assert resolve_answer("たぶん十分", [(1, "十分である")], ()) == Resolved(None, None, False, printed="たぶん十分")
+    assert resolve_answer(None, [(1, "十分である")], ()) == Resolved(None, None, True)
+
+
+def test_an_answer_cut_at_the_cell_edge_is_read_only_when_one_option_starts_so() -> None:
+    scope = ("特定個人情報ファイルの全体", "特定個人情報ファイルの一部")
+    assert resolve_answer("特定個人情報ファイルの一", [], scope) == Resolved("特定個人情報ファイルの一部", 2, True)
+    assert resolve_answer("特定個人情報ファイル", [], scope).text is None  # either option: not guessed
+
+
+def test_the_answer_takes_the_spec_spelling_of_its_option() -> None:
+    legend = [(1, "その他の電子ファイル（表計算ファイル 等）")]
+    options = ("システム用ファイル", "その他の電子ファイル(表計算ファイル等)")
+    assert resolve_answer("その他の電子ファイル（表計算ファイル等）", legend, options).text == options[1]
 
 
 def test_value_printed_before_an_empty_bracket() -> None:
@@ -81,4 +87,4 @@ def test_value_printed_before_an_empty_bracket() -> None:
 
 
 def test_spec_options_are_the_fallback_when_no_legend_is_printed() -> None:
-    assert resolve_answer("十分である", [], ("特に力を入れている", "十分である")) == ("十分である", 2, True)
+    assert resolve_answer("十分である", [], ("特に力を入れている", "十分である")) == Resolved("十分である", 2, True)

@@ -23,6 +23,6 @@ def test_sample_matches_its_expected_json(pdf: Path) -> None:
     expected = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
     result = extract_document(pdf)
     assert result.document.status == "ok", result.document.warnings
-    assert result.document.n_pages and result.document.n_pages > 10
+    assert result.document.n_pages and result.document.n_pages >= 5  # 様式2 prints 5-7 pages, the others 10+
     diffs = differences(expected, result)
     assert not diffs, "\n".join(diffs[:30])

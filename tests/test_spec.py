@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from extractor.forms.spec import LAYOUT_DIR, SpecError, all_specs, choose_spec, load_spec, option_sets
+from extractor.errors import SpecError
+from extractor.forms.detect import detect_form
+from extractor.forms.spec import LAYOUT_DIR, all_specs, load_spec, option_sets
 
 
 def test_all_layouts_load() -> None:
@@ -16,7 +18,7 @@ def test_all_layouts_load() -> None:
         assert spec.fields and spec.parts
         for f in spec.fields:
             if f.kind in ("choice", "checkbox", "flags"):
-                assert f.options, f"{spec.id}: {f.label} has no options"
+                assert spec.options_of(f), f"{spec.id}: {f.label} has no options"
 
 
 def test_unknown_key_is_rejected(tmp_path: Path) -> None:
@@ -43,11 +45,12 @@ def test_option_sets_are_numbered_as_printed() -> None:
 
 
 def test_form_detection_by_title_and_stamp() -> None:
-    full = choose_spec("特定個人情報保護評価書（全項目評価書）", "")
-    focused = choose_spec("特定個人情報保護評価書(重点項目評価書)", "")
-    assert full is not None and full.form_type == "full"
-    assert focused is not None and focused.form_type == "focused"
-    assert choose_spec("請求書", "") is None
+    assert detect_form("特定個人情報保護評価書（全項目評価書）").form_type == "full"
+    assert detect_form("特定個人情報保護評価書(重点項目評価書)").form_type == "focused"
+    stamped = detect_form("特定個人情報保護評価書", "[平成30年５月　様式４]")
+    assert (stamped.form_type, stamped.version) == ("full", "平成30年5月 様式4")
+    assert detect_form("住民基本台帳事務 全項目評価書の概要").form_type == "summary"
+    assert detect_form("請求書").form_type is None
 
 
 def test_option_lists_keep_thousands_commas() -> None:
@@ -55,3 +58,61 @@ def test_option_lists_keep_thousands_commas() -> None:
     sizes = {"POP5": 5, "PERS": 5, "STAFF": 6, "PERIOD": 10, "TH4": 4, "TH3": 3, "ENOUGH": 3}
     assert {k: len(choices[k]) for k in sizes} == sizes
     assert "100万人以上1,000万人未満" in choices["PERS"]
+
+
+def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = (LAYOUT_DIR / "full_h30.yaml").read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return bad
+
+
+def _line_of(path: Path, needle: str) -> int:
+    return next(k for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
+
+
+def test_a_misspelt_target_column_fails_at_load_with_file_and_line(tmp_path: Path) -> None:
+    bad = _broken(tmp_path, "target: files.subjects_band", "target: files.subject_band")
+    with pytest.raises(SpecError, match=rf"broken.yaml:{_line_of(bad, 'files.subject_band')}: .*subject_band"):
+        load_spec(bad)
+
+
+def test_an_unknown_table_fails_at_load(tmp_path: Path) -> None:
+    bad = _broken(tmp_path, "target: documents.affair_name", "target: document.affair_name")
+    with pytest.raises(SpecError, match=rf"broken.yaml:{_line_of(bad, 'document.affair_name')}: unknown table"):
+        load_spec(bad)
+
+
+def test_a_column_of_the_wrong_type_for_the_kind_fails_at_load(tmp_path: Path) -> None:
+    bad = _broken(tmp_path, "target: files.main_items, kind: checkbox", "target: files.department, kind: checkbox")
+    with pytest.raises(SpecError, match=r"files\.department"):
+        load_spec(bad)
+
+
+def test_an_unknown_key_names_its_line(tmp_path: Path) -> None:
+    bad = _broken(tmp_path, "label: 事務の名称,", "lable: 事務の名称,")
+    with pytest.raises(SpecError, match=rf"broken.yaml:{_line_of(bad, 'lable:')}: unknown key"):
+        load_spec(bad)
+
+
+def test_an_unknown_option_set_names_its_line(tmp_path: Path) -> None:
+    bad = _broken(tmp_path, "options: POP5}", "options: POP9}")
+    with pytest.raises(SpecError, match=rf"broken.yaml:{_line_of(bad, 'POP9')}: unknown option set 'POP9'"):
+        load_spec(bad)
+
+
+def test_yaml_no_is_a_key_not_false() -> None:
+    spec = next(s for s in all_specs() if s.id == "full_h30")
+    risks = [r for sec in spec.outline for r in sec.risks]
+    assert any(r.no == 1 for r in risks) and any(r.no is None for r in risks)
+
+
+def test_layout_directories_override_the_package_files_by_name(edit_layout) -> None:
+    """$PIA_EXTRACT_LAYOUTS names directories whose layout files replace the package's of the same name."""
+    path = edit_layout("full_h30.yaml", "target: files.subjects_band", "target: files.subject_band")
+    line = next(k for k, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "subject_band" in ln)
+    with pytest.raises(SpecError, match=rf"^full_h30\.yaml:{line}: table 'files' has no column 'subject_band'"):
+        all_specs()
+    edit_layout("full_h30.yaml", "target: files.subject_band", "target: files.subjects_band")
+    assert {s.id for s in all_specs()} == {"basic_h30", "focused_h30", "full_h30"}

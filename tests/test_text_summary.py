@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -9,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from extractor import extract_document, results_to_tables
+from extractor.errors import SpecError
 from extractor.model import DocumentResult, DocumentRow
 from extractor.pipeline import extract_bytes
 from extractor.tables.write import write_tables
 from extractor.text.markup import TextRow, to_layout_rows
 from extractor.text.summary import find_items, find_option, is_summary_head, parse_summary_rows
 from extractor.text.summary_tables import DumpTable, split_header_line
+from extractor.text.summary_vocab import vocab
 from tests.conftest import SCORER, SHARED
 
 TEXT_SUMMARY = """
@@ -204,3 +207,57 @@ def test_seed_summaries_score(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, str(SCORER), str(tmp_path)], capture_output=True, text=True, check=True)
     f1 = float(out.stdout.strip().splitlines()[-1].split()[-1])
     assert f1 >= 0.95, out.stdout
+
+
+# ---------------------------------------------------------------- the vocabulary is layouts/summary.yaml
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(k for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("target: files.subjects_band", "target: files.subject_band", "table 'files' has no column 'subject_band'"),
+    ("target: systems.name", "target: sytems.name", "unknown table 'sytems'"),
+    ("answers: {委託: entrusted}", "answers: {委託: entrusted_flag}", "has no column 'entrusted_flag'"),
+    ("target: files.holding_start, kind: date", "target: files.main_items, kind: date", "this kind needs str"),
+    ("options: PERS}", "options: PERZ}", "unknown option set 'PERZ'"),
+    ("continued: true", "continues: true", "unknown key(s) ['continues']"),
+    ("kind: band, options: STAFF", "kind: bands, options: STAFF", "'bands' is not one of"),
+    ("{part: V, word: 開示請求}", "{part: VII, word: 開示請求}", "full_h30 has no part 'VII'"),
+])
+def test_summary_vocabulary_errors_name_the_file_and_line(edit_layout, old: str, new: str, message: str) -> None:
+    path = edit_layout("summary.yaml", old, new)
+    line = _line_of(path, new)
+    with pytest.raises(SpecError, match=rf"^summary\.yaml:{line}\b.*{re.escape(message)}"):
+        vocab()
+
+
+ALIAS_TEXT = "\n".join(["架空市 旅券事務 全項目評価書の概要", "Ⅰ 基本情報", "①システム名称 旅券発給システム",
+                        "②システムの機能 申請の受付"])
+ALIAS_MARKDOWN = "\n".join(["架空市 旅券事務 全項目評価書の概要", "", "Ⅰ 基本情報", "", "| 項目 | 内容 |", "|---|---|",
+                            "| システム名称 | 旅券発給システム |", "| システムの機能 | 申請の受付 |"])
+
+
+def _systems(text: str, name: str) -> list[tuple[str | None, str | None]]:
+    result = extract_bytes(text.encode(), name)
+    assert result.document.form_type == "summary"
+    return [(s.name, s.functions) for s in result.systems]
+
+
+def test_a_new_label_spelling_is_a_change_to_summary_yaml_only(edit_layout) -> None:
+    assert _systems(ALIAS_TEXT, "alias.txt") == [(None, "申請の受付")]
+    assert _systems(ALIAS_MARKDOWN, "alias.md") == [(None, "申請の受付")]
+    edit_layout("summary.yaml", "aliases: [名称]", "aliases: [名称, システム名称]")
+    assert _systems(ALIAS_TEXT, "alias.txt") == [("旅券発給システム", "申請の受付")]
+    assert _systems(ALIAS_MARKDOWN, "alias.md") == [("旅券発給システム", "申請の受付")]
+
+
+def test_summary_vocabulary_reuses_the_form_spec() -> None:
+    v = vocab()
+    titles = {p.key: p.title for p in v.form.parts}
+    assert {p: w for w, p in v.part_words} == {"I": titles["I"], "II": titles["II"], "III": "リスク対策",
+                                               "IV": titles["IV"], "V": "開示請求", "VI": titles["VI"]}
+    assert v.kind_headers == (("provision", "提供先"), ("transfer", "移転先"))
+    assert v.connections.columns["税務システム"] == "conn_tax"
+    assert v.patterns.entrust_head.match("委託事項2：帳票の印刷").groups() == ("2", "帳票の印刷")

@@ -49,6 +49,7 @@ class Row:
     y0: float
     cells: list[Cell]
     free: bool = False  # a line of text outside the ruled table
+    line: int | None = None  # 1-based source line, for rows rebuilt from a text input
 
     @property
     def texts(self) -> list[str]:
@@ -87,3 +88,15 @@ def line_of_words(words: list[Word]) -> Line:
             y1 = w.y1
         prev = w
     return Line(x0, y0, x1, y1, words, "".join(parts))
+
+
+def shift_line(line: Line, dy: float) -> Line:
+    """The line moved down by `dy` (a continuation from the next page placed under its start)."""
+    words = [Word(w.x0, w.y0 + dy, w.x1, w.y1 + dy, w.text) for w in line.words]
+    return Line(line.x0, line.y0 + dy, line.x1, line.y1 + dy, words, line.text)
+
+
+def shift_cell(cell: Cell, dy: float) -> Cell:
+    """The cell (its lines and inner boxes) moved down by `dy`."""
+    return Cell(cell.page, cell.x0, cell.y0 + dy, cell.x1, cell.y1 + dy, [shift_line(ln, dy) for ln in cell.lines],
+                [shift_cell(box, dy) for box in cell.inner])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pymupdf
 
-from extractor.layout.rows import Row, page_to_rows
+from extractor.layout import Row, page_to_rows
 from extractor.read.pdf import read_page
 
 BLUE, GREEN, ORANGE, RED = (0.1, 0.3, 0.9), (0.1, 0.6, 0.2), (0.95, 0.5, 0.0), (0.85, 0.1, 0.1)

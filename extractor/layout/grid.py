@@ -143,7 +143,7 @@ def _components(page_no: int, xs: list[float], ys: list[float], uf: _UnionFind, 
             else:
                 b[0], b[1] = min(b[0], xs[i]), min(b[1], ys[j])
                 b[2], b[3] = max(b[2], xs[i + 1]), max(b[3], ys[j + 1])
-    cells = {k: Cell(page_no, *b) for k, b in boxes.items()}
+    cells = {k: Cell(page_no, b[0], b[1], b[2], b[3]) for k, b in boxes.items()}
     parent_of = _nesting(label, nx, ny, cells)
     return Grid(xs, ys, label, cells, parent_of)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from extractor.layout.aligned import aligned_rows
-from extractor.layout.cells import Cell, Line, Row, words_to_lines
+from extractor.layout.cells import Cell, Row, shift_cell, words_to_lines
 from extractor.layout.grid import build_grid, split_at_rules
 from extractor.read.content import PageContent, Word
 
@@ -110,15 +110,7 @@ def _continues(first: Row, prev: Row) -> bool:
 def _join(prev: Row, cont: Row) -> None:
     """Append the continued cell under its start, shifting it down so geometry stays in order."""
     target = prev.cells[-1]
-    src = cont.cells[-1]
-    dy = target.y1 - src.y0
-    target.lines.extend(_shift_line(ln, dy) for ln in src.lines)
-    for box in src.inner:
-        target.inner.append(Cell(box.page, box.x0, box.y0 + dy, box.x1, box.y1 + dy,
-                                 [_shift_line(ln, dy) for ln in box.lines]))
-    target.y1 = src.y1 + dy
-
-
-def _shift_line(line: Line, dy: float) -> Line:
-    words = [Word(w.x0, w.y0 + dy, w.x1, w.y1 + dy, w.text) for w in line.words]
-    return Line(line.x0, line.y0 + dy, line.x1, line.y1 + dy, words, line.text)
+    src = shift_cell(cont.cells[-1], target.y1 - cont.cells[-1].y0)
+    target.lines.extend(src.lines)
+    target.inner.extend(src.inner)
+    target.y1 = src.y1

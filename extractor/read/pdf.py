@@ -7,6 +7,8 @@ magnitude faster than pdfminer-based readers for these forms.  Its model-backed
 
 from __future__ import annotations
 
+from typing import Any
+
 import pymupdf
 
 from extractor.errors import InputError
@@ -33,7 +35,7 @@ def open_pdf(data: bytes) -> pymupdf.Document:
     return doc
 
 
-def _segments_of_paths(paths: list[dict], hsegs: list[Segment], vsegs: list[Segment]) -> None:
+def _segments_of_paths(paths: list[dict[str, Any]], hsegs: list[Segment], vsegs: list[Segment]) -> None:
     """Ruling segments of the page's vector paths (plain tuples from `get_cdrawings`)."""
     h_append, v_append = hsegs.append, vsegs.append
     for path in paths:
@@ -86,6 +88,6 @@ def read_pdf(data: bytes, max_pages: int = 5000) -> tuple[list[PageContent], int
         n = doc.page_count
         if n > max_pages:
             raise InputError("too_many_pages", f"the PDF has {n} pages, more than the limit of {max_pages}")
-        return [read_page(page) for page in doc], n
+        return [read_page(doc[k]) for k in range(n)], n
     finally:
         doc.close()

@@ -14,24 +14,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from extractor.model import (
-    DocumentResult,
-    DocumentRow,
-    EntrustmentRow,
-    FileRow,
-    RecipientRow,
-    RiskRow,
-    SystemRow,
-)
+from extractor.model import ROW_TYPES, DocumentResult
 
-ROW_TYPES: dict[str, type] = {
-    "documents": DocumentRow,
-    "systems": SystemRow,
-    "files": FileRow,
-    "entrustments": EntrustmentRow,
-    "recipients": RecipientRow,
-    "risk_ratings": RiskRow,
-}
 TABLE_NAMES: tuple[str, ...] = tuple(ROW_TYPES)
 
 _ARROW: dict[object, pa.DataType] = {

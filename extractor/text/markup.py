@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from extractor.forms.patterns import patterns
 from extractor.layout import Cell, Line, Row
 from extractor.normalise import clean_line
 from extractor.read.content import Word
@@ -30,7 +31,6 @@ _CELL_TAGS = frozenset({"td", "th"})
 _VOID_TAGS = frozenset({"input", "br", "img", "hr", "meta", "link", "col", "wbr", "area", "base"})
 _SKIP_TAGS = frozenset({"script", "style", "head", "title"})
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
-_LEGEND_MARK = re.compile(r"[<＜〈]\s*選\s*択\s*肢\s*[>＞〉]")
 
 
 # ---------------------------------------------------------------- a minimal HTML tree
@@ -41,6 +41,7 @@ class Node:
     tag: str
     attrs: dict[str, str | None] = field(default_factory=dict)
     children: list[Node | str] = field(default_factory=list)
+    line: int | None = None  # 1-based source line of the start tag
 
 
 class _TreeBuilder(HTMLParser):
@@ -53,7 +54,7 @@ class _TreeBuilder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._implied_close(tag)
-        node = Node(tag, dict(attrs))
+        node = Node(tag, dict(attrs), line=self.getpos()[0])
         self.stack[-1].children.append(node)
         if tag not in _VOID_TAGS:
             self.stack.append(node)
@@ -190,7 +191,7 @@ def _finish_line(raw: str) -> str:
 
 def _choice_without_brackets(s: str) -> str:
     """`☐ 10万人以上100万人未満 ☐ ☐ <選択肢> …`: the one text between empty markers before a legend is the answer."""
-    m = _LEGEND_MARK.search(s)
+    m = patterns().legend_mark.search(s)
     if not m:
         return s
     head = s[: m.start()]
@@ -212,20 +213,21 @@ class TextRow:
 
     cells: list[list[str]]
     free: bool = False
+    line: int | None = None  # 1-based source line
 
 
 def split_markdown(text: str) -> list[TextRow]:
     """Tab-separated or pipe-table lines become rows; other lines free rows; nested-table echoes dropped."""
     rows: list[TextRow] = []
     echoes: set[str] = set()
-    for raw in text.splitlines():
+    for no, raw in enumerate(text.splitlines(), start=1):
         if not raw.strip():
             continue
         cells = _split_cells(raw)
         if cells is None:
             lines, nested = fragment_lines(raw)
             echoes = set(nested) if nested else echoes
-            rows.extend(TextRow([[line]], free=True) for line in lines)
+            rows.extend(TextRow([[line]], free=True, line=no) for line in lines)
             continue
         if all(_SEPARATOR_CELL.match(c) or not c.strip() for c in cells):
             continue
@@ -233,6 +235,7 @@ def split_markdown(text: str) -> list[TextRow]:
         if row is None:
             continue
         echoes = set(nested) if nested else echoes
+        row.line = no
         rows.append(row)
     return rows
 
@@ -289,8 +292,9 @@ def _html_rows(node: Node, rows: list[TextRow]) -> None:
 
 def _flush_free(pending: list[Node | str], rows: list[TextRow]) -> None:
     if pending:
+        first = next((n.line for n in pending if isinstance(n, Node)), None)
         lines, _ = node_lines(Node("#group", children=list(pending)))
-        rows.extend(TextRow([[line]], free=True) for line in lines)
+        rows.extend(TextRow([[line]], free=True, line=first) for line in lines)
         pending.clear()
 
 
@@ -312,7 +316,7 @@ def _table_rows(table: Node, rows: list[TextRow]) -> None:
             while cells and not cells[-1]:
                 cells.pop()
             if any(cells):
-                rows.append(TextRow(cells))
+                rows.append(TextRow(cells, line=child.line))
         elif child.tag in ("thead", "tbody", "tfoot"):
             _table_rows(child, rows)
 
@@ -339,14 +343,14 @@ def layout_lines(texts: list[str], x0: float, y0: float) -> list[Line]:
     indent = x0
     for k, text in enumerate(texts):
         lines.append(make_line(text, indent if indent > x0 else x0, y0 + k * LINE_HEIGHT))
-        m = _LEGEND_MARK.search(text)
+        m = patterns().legend_mark.search(text)
         if m and indent == x0:
             indent = x0 + m.start() * CHAR_WIDTH
     return lines
 
 
 def to_layout_rows(text_rows: list[TextRow]) -> list[Row]:
-    """TextRows -> layout Rows on one synthetic page, top to bottom, one column per cell."""
+    """TextRows -> layout Rows on one synthetic page (page 0: a text input has no pages), one column per cell."""
     out: list[Row] = []
     y = 0.0
     for trow in text_rows:
@@ -355,8 +359,8 @@ def to_layout_rows(text_rows: list[TextRow]) -> list[Row]:
         for col, lines in enumerate(trow.cells):
             x0 = col * COLUMN_WIDTH
             cell_lines = layout_lines(lines, x0, y)
-            cells.append(Cell(1, x0, y, x0 + COLUMN_WIDTH - CHAR_WIDTH, y + height * LINE_HEIGHT, cell_lines))
-        out.append(Row(1, y, cells, free=trow.free))
+            cells.append(Cell(0, x0, y, x0 + COLUMN_WIDTH - CHAR_WIDTH, y + height * LINE_HEIGHT, cell_lines))
+        out.append(Row(0, y, cells, free=trow.free, line=trow.line))
         y += (height + 1) * LINE_HEIGHT
     return out
 

@@ -1,28 +1,29 @@
-"""Text inputs (plain text, Markdown, HTML): decode -> detect the form -> the matching parser.
+"""Text inputs (plain text, Markdown, HTML): decode -> detect the form -> the matching reader.
 
-- 概要 summaries go to the loosely keyed summary parser (`extractor.text.summary`);
-- converted tables (tab-separated / pipe / HTML rows) are rebuilt as layout rows
-  and walked with the same form spec and `Walker` as a PDF (`extractor.text.walk`);
-- a plain text dump of a form PDF, with no table structure left, goes to the
-  anchor-based dump reader (`extractor.text.dump.parse`).
+- 概要 summaries go to the loosely keyed summary reader (`extractor.text.summary`);
+- converted tables (tab-separated / pipe / HTML rows) are rebuilt as layout rows and read by
+  `extractor.text.walk` into the same events as a PDF's rows, bound with the same form spec;
+- a plain text dump of a form PDF, with no table structure left, goes to the dump reader
+  (`extractor.text.dump`).
 """
 
 from __future__ import annotations
 
 import re
 
-from extractor.errors import InputError
-from extractor.forms.spec import FormSpec, all_specs
-from extractor.model import DocumentResult, DocumentRow, Status
-from extractor.normalise import clean_line, fold, label_key
+from extractor.errors import ErrorKind, InputError
+from extractor.forms.bind import bind_events
+from extractor.forms.detect import detect_form
+from extractor.model import DocumentResult, DocumentRow
+from extractor.normalise import clean_line
+from extractor.text.dump.parse import parse_dump
 from extractor.text.markup import text_to_rows
-from extractor.text.summary import is_summary_head, parse_summary_text
-from extractor.text.walk import TextWalker
+from extractor.text.summary import parse_summary_text
+from extractor.text.walk import MarkupReader
 
-_FORM_WORDS = (("全項目評価書", "full"), ("重点項目評価書", "focused"), ("基礎項目評価書", "basic"))
-_STAMP = re.compile(r"[\[［]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月)\s*様式\s*(\d)\s*[\]］]")
 _TABLE_LINE = re.compile(r"\t|^\s*\|.*\|\s*$|<t[rd][\s>]", re.M)
 HEAD_LINES = 12
+STAMP_SPAN = 20000  # characters searched for the form stamp
 
 
 def decode_text(data: bytes) -> str:
@@ -32,7 +33,7 @@ def decode_text(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError("not_text", "the text is neither UTF-8 nor Shift_JIS; it cannot be read")
+    raise InputError(ErrorKind.NOT_TEXT, "the text is neither UTF-8 nor Shift_JIS; it cannot be read")
 
 
 def head_text(text: str, n_lines: int = HEAD_LINES) -> str:
@@ -47,36 +48,6 @@ def head_text(text: str, n_lines: int = HEAD_LINES) -> str:
     return "\n".join(lines)
 
 
-def detect_form(text: str) -> tuple[str | None, str | None]:
-    """(form_type, form_version) from the title lines and the `[平成30年５月　様式４]` stamp."""
-    head = fold(head_text(text))
-    title = next((ln for ln in head.splitlines() if "評価書" in ln), "")
-    form_type = None
-    if is_summary_head(head):
-        form_type = "summary"
-    else:
-        form_type = next((t for word, t in _FORM_WORDS if word in title), None)
-        if form_type is None:
-            form_type = next((t for word, t in _FORM_WORDS if word in head), None)
-    stamp = _STAMP.search(fold(text[:20000]))
-    version = None
-    if stamp:
-        era_month = re.sub(r"\s+", "", stamp.group(1))
-        version = f"{era_month} 様式{stamp.group(2)}"
-    return form_type, version
-
-
-def spec_for(form_type: str | None, version: str | None) -> FormSpec | None:
-    for spec in all_specs():
-        if spec.form_type == form_type:
-            return spec
-    if version:
-        for spec in all_specs():
-            if any(label_key(s) in label_key(version) for s in spec.stamp_contains):
-                return spec
-    return None
-
-
 def has_tables(text: str, fmt: str) -> bool:
     return fmt in ("markdown", "html") or len(_TABLE_LINE.findall(text)) >= 5
 
@@ -85,28 +56,17 @@ def parse_text(data: bytes, doc_id: str, source_path: str, fmt: str) -> Document
     text = decode_text(data)
     row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format=fmt)
     result = DocumentResult(document=row)
-    form_type, version = detect_form(text)
-    row.form_type, row.form_version = form_type, version
-    if form_type == "summary":
+    found = detect_form(head_text(text), text[:STAMP_SPAN])
+    row.form_type, row.form_version = found.form_type, found.version
+    if found.form_type == "summary":
         parse_summary_text(text, fmt, result)
-        result.settle_status()
-        return result
-    spec = spec_for(form_type, version)
-    if spec is None:
-        if form_type is None:
-            raise InputError("unknown_form", "the text is not a recognised 特定個人情報保護評価書 or its 概要")
-        result.warn(f"there is no form definition for a {form_type} assessment yet; only its type was read")
-        row.status = Status.PARTIAL.value
-        return result
-    row.layout_id = spec.id
-    if has_tables(text, fmt):
-        TextWalker(spec, result).walk(text_to_rows(text, fmt))
-        row.form_version = row.form_version or version
+    elif found.spec is None:
+        raise InputError(ErrorKind.UNKNOWN_FORM, "the text is not a recognised 特定個人情報保護評価書 or its 概要")
+    elif has_tables(text, fmt):
+        row.layout_id = found.spec.id
+        bind_events(found.spec, MarkupReader(found.spec).events(text_to_rows(text, fmt)), result)
     else:
-        from extractor.text.dump.parse import parse_dump
-
-        parse_dump(text, spec, result)
+        row.layout_id = found.spec.id
+        parse_dump(text, found.spec, result)
     result.settle_status()
     return result
-
-

@@ -16,22 +16,11 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from extractor.normalise import clean_line, fold, label_key
+from extractor.text.summary_values import is_header_line
+from extractor.text.summary_vocab import vocab
 
-# printed header -> column
-COLUMN_NAMES: dict[str, str] = {
-    "ファイル": "file", "種別": "kind", "No.": "no", "No": "no", "番号": "no",
-    "委託事項": "title", "委託内容": "description", "提供方法": "methods", "移転方法": "methods", "方法": "methods",
-    "委託先": "contractor", "委託先名": "contractor", "再委託": "subcontracting",
-    "提供先": "recipient", "移転先": "recipient", "提供先・移転先": "recipient",
-    "用途": "purpose", "提供する情報": "information", "移転する情報": "information",
-    "提供・移転する情報": "information",
-}
+# content columns: a header row opens a table only when it names one of them
 _ANCHORS = {"title", "description", "contractor", "recipient", "purpose"}
-_NAMES = sorted(COLUMN_NAMES, key=len, reverse=True)
-MARKS = frozenset({"○", "◯", "●", "×", "✕", "-", "－", "―", "有", "無", "あり", "なし", "再委託する", "再委託しない"})
-METHOD_WORDS = ("紙", "専用線", "電子メール", "電子記録媒体", "フラッシュメモリ", "住基ネット", "庁内連携システム",
-                "情報提供ネットワークシステム", "住民基本台帳ネットワークシステム", "LGWAN", "その他")
-_BREAK = re.compile(r"^\s*(?:[◆※■●①-⑳]|[0-9０-９]{1,2}[ 　]\S|委託事項\s*[0-9０-９]+\s*[:：]|(?:Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ)\s)")
 FULL_LINE = 0.75
 
 
@@ -41,24 +30,31 @@ class TableHead:
     kind: str | None = None  # provision / transfer when the header says 提供先 / 移転先
 
 
+def column_names() -> dict[str, str]:
+    """Printed header (as a label key) -> table column, from the summary vocabulary."""
+    return {label_key(k): v for k, v in vocab().tables.columns.items()}
+
+
 def header_columns(texts: list[str]) -> TableHead | None:
     """The table a header row opens, or None: at least two known headers, one of them a content column."""
     keys = [label_key(t) for t in texts]
-    columns = [COLUMN_NAMES.get(k) for k in keys]
+    names = column_names()
+    columns = [names.get(k) for k in keys]
     known = [c for c in columns if c]
     if len(known) < 2 or not _ANCHORS & set(known):
         return None
-    kind = "provision" if "提供先" in keys else "transfer" if "移転先" in keys else None
+    kind = next((kind for kind, header in vocab().kind_headers if header in keys), None)
     return TableHead(columns, kind)
 
 
 def split_header_line(line: str) -> list[str] | None:
     """`提供先 用 途 提供する情報 提供方法` -> the header names, when the whole line is made of them."""
     s = label_key(line)
+    printed = sorted(vocab().tables.columns, key=len, reverse=True)
     names: list[str] = []
     k = 0
     while k < len(s):
-        name = next((n for n in _NAMES if s.startswith(label_key(n), k)), None)
+        name = next((n for n in printed if s.startswith(label_key(n), k)), None)
         if name is None:
             return None
         names.append(name)
@@ -75,12 +71,12 @@ def width(text: str) -> int:
 
 
 def is_mark(token: str) -> bool:
-    return label_key(token) in MARKS
+    return label_key(token) in {label_key(w) for w in vocab().tables.mark_cells}
 
 
 def is_method(token: str) -> bool:
     key = label_key(token)
-    return any(key == label_key(w) for w in METHOD_WORDS)
+    return any(key == label_key(w) for w in vocab().tables.methods)
 
 
 @dataclass
@@ -152,7 +148,7 @@ class DumpTable:
     def joining(self, tok: _Token) -> str:
         if not tok.first_in_line:
             return "space"
-        if tok.text.startswith("・") or (self.kind(self.col) == "methods" and is_method(tok.text)):
+        if tok.text.startswith(vocab().marks.bullet) or (self.kind(self.col) == "methods" and is_method(tok.text)):
             return "new"
         return "wrap"
 
@@ -172,7 +168,7 @@ class DumpTable:
             return True
         if cur == "methods" and all(is_method(x) for x in self.current.lines):
             return True
-        if tok.text.startswith("・"):
+        if tok.text.startswith(vocab().marks.bullet):
             return cur != "bullet"
         return not self.previous_line_full()
 
@@ -196,14 +192,15 @@ def text_units(text: str, label_keys: list[str] | None = None) -> list[list[list
         while end < len(lines) and not _ends_table(lines[end]):
             end += 1
         units.append([[n] for n in names])
-        units.extend(DumpTable([COLUMN_NAMES[n] for n in names]).feed(lines[k + 1 : end]))
+        columns: list[str] = [vocab().tables.columns[n] for n in names]
+        units.extend(DumpTable(columns).feed(lines[k + 1 : end]))
         k = end
     return units
 
 
 def _ends_table(line: str) -> bool:
     s = fold(line)
-    return bool(_BREAK.match(s)) or split_header_line(s) is not None or label_key(s) in ("項目内容", "リスク内容")
+    return bool(vocab().patterns.table_end.match(s)) or split_header_line(s) is not None or is_header_line(s)
 
 
 def join_wrapped_labels(lines: list[str], label_keys: list[str]) -> list[str]:

@@ -1,152 +1,180 @@
-"""Annexed 提供先一覧 / 移転先一覧 in a plain text dump.
+"""Annexed 提供先一覧 / 移転先一覧 in a dump whose cells come out as blank-line-separated blocks.
 
-A list row comes out as seven blank-line-separated blocks, one per column:
-`提供先 + ①法令上の根拠`, `②用途`, `③情報`, `④対象となる本人の数`, `⑤範囲`,
-`⑥方法`, `⑦時期・頻度` (the column header repeats on every page and is skipped).
-A row is kept only when its ④ block is one of the form's bands and its ⑥ block
-one of its methods; otherwise the reader resynchronises on the next row that is.
+A list row reads `提供先`, `①法令上の根拠`, `②用途`, `③情報`, `④対象となる本人の数`,
+`⑤範囲`, `⑥方法`, `⑦時期・頻度`, one block a cell (the column header, repeated on every
+page, is skipped).  Rows are anchored on their typed cells: a ④ block that is one of the
+form's bands and, one or two blocks later, a ⑥ block that is one of the list's methods.  The
+blocks before ④ are `提供先`, ①, ②, ③; where `提供先` and ① share a block, ① starts at the
+line that starts like the ① cells of the list's other rows.  A row that does not split so is
+left out with a warning; a dump whose cells run together gives no rows (nothing is guessed).
 """
 
 from __future__ import annotations
 
-import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from extractor.forms.spec import FormSpec, option_sets
-from extractor.model import DocumentResult, RecipientRow
+from extractor.forms.events import AnnexRow, AnnexTitle, Event, Warn, Where
+from extractor.forms.rows import annex_kind
+from extractor.forms.spec import FormSpec
 from extractor.normalise import label_key
-from extractor.text.dump.pages import Line, Page
+from extractor.text.dump.lines import Line
 
-_HEADER_END = "⑦時期・頻度"
-_BASIS_START = re.compile(
-    r"^(?:番号法|住基法|住民基本台帳法|別表|行政手続における|[^\s]{0,20}?法(?:第\d|別表)|\S*条例)"
-)
-_FILE_IN_HEADING = re.compile(r"[（(]\s*(\d{1,2})\s*[.．]")
+Block = list[Line]
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 
 
-def read_annex_lists(spec: FormSpec, pages: list[Page], result: DocumentResult, first_file: int) -> None:
-    """Recipients of every 提供先一覧 / 移転先一覧 found in the dump (listed_in `annex`)."""
-    for kind, title, start in _list_starts(spec, pages):
-        lines = _list_lines(pages, start, spec)
-        heading = next((ln.text for ln in lines[:3] if "別添" in ln.text or "別紙" in ln.text), "")
-        m = _FILE_IN_HEADING.search(heading)
-        file_no = int(m.group(1)) if m else first_file
-        _read_rows(kind, title, _blocks(lines), file_no, result)
+@dataclass(frozen=True)
+class RowBlocks:
+    head: list[Block]  # 提供先, ①, ②, ③ (three blocks when 提供先 and ① share one)
+    band: Block
+    scope: list[Block]
+    method: Block
+    timing: Block
 
 
-def _list_starts(spec: FormSpec, pages: list[Page]) -> list[tuple[str, str, tuple[int, int]]]:
-    """(kind, title, (page index, line index)) of each list title line."""
-    starts = []
-    for p, page in enumerate(pages):
-        for k, line in enumerate(page.lines):
-            for kind, title, _ in spec.annex.titles:
-                if label_key(line.text) == label_key(title):
-                    starts.append((kind, title, (p, max(0, k - 2))))
-    return starts
+def annex_events(spec: FormSpec, lines: list[Line]) -> Iterator[Event]:
+    """AnnexTitle / AnnexRow events of the lists in an annex's lines."""
+    for kind, part in _lists(spec, lines):
+        yield AnnexTitle(kind)
+        yield from _rows(spec, kind, _blocks(spec, part))
 
 
-def _list_lines(pages: list[Page], start: tuple[int, int], spec: FormSpec) -> list[Line]:
-    """The list's lines, from its heading to the next list title (or the end)."""
-    titles = {label_key(t) for _, t, _ in spec.annex.titles}
-    p0, k0 = start
-    out: list[Line] = []
-    for p in range(p0, len(pages)):
-        for k, line in enumerate(pages[p].lines):
-            if p == p0 and k < k0:
-                continue
-            if out and label_key(line.text) in titles and len(out) > 3:
-                return out
-            out.append(line)
+def _lists(spec: FormSpec, lines: list[Line]) -> Iterator[tuple[str, list[Line]]]:
+    kind: str | None = None
+    part: list[Line] = []
+    for ln in lines:
+        found = annex_kind(spec, ln.text, exact=True)
+        if found:
+            if kind and part:
+                yield kind, part
+            kind, part = found, []
+        elif kind:
+            part.append(ln)
+    if kind and part:
+        yield kind, part
+
+
+def _blocks(spec: FormSpec, lines: list[Line]) -> list[Block]:
+    """Blank-line-separated blocks; the column header blocks and the ※ scope note dropped."""
+    frags = [label_key(k) for k in spec.annex.columns] + [label_key(a.name_header) for _, a in spec.annex_lists]
+    blocks: list[Block] = []
+    for ln in lines:
+        if ln.gap or not blocks:
+            blocks.append([])
+        blocks[-1].append(ln)
+    names = {label_key(a.name_header) for _, a in spec.annex_lists}
+    out = []
+    for b in blocks:
+        key = label_key("".join(ln.text for ln in b))
+        header = key in names or (b[0].text[:1] in _CIRCLED and any(f and f in key for f in frags))
+        if header or sum(1 for f in frags if f and f in key) >= 2 or b[0].text.startswith(("※", "*")):
+            continue
+        out.append(b)
     return out
 
 
-def _blocks(lines: list[Line]) -> list[list[str]]:
-    """Blank-line-separated blocks, with the repeated column header (up to ⑦時期・頻度) skipped."""
-    blocks: list[list[str]] = []
-    in_header = False
-    for line in lines:
-        text = line.text
-        if text.startswith(("提供先 ", "移転先 ")) and "法令上の根拠" in text:
-            in_header = True
-        if in_header:
-            in_header = _HEADER_END not in text
-            continue
-        if line.gap or not blocks:
-            blocks.append([])
-        blocks[-1].append(text)
-    return [b for b in blocks if b]
+def _options(spec: FormSpec, kind: str, column: str) -> tuple[str, ...]:
+    f = next((f for f in spec.fields if f.target == f"recipients.{column}" and kind in f.block), None)
+    return spec.options_of(f) if f else ()
 
 
-def _read_rows(kind: str, title: str, blocks: list[list[str]], file_no: int, result: DocumentResult) -> None:
-    """Rows anchored on their ④ band block and ⑥ method block; what lies between two rows is split by column."""
-    bands = option_sets()[0]["PERS"]
-    methods = option_sets()[1]["PROV_METHODS" if kind == "provision" else "TRANS_METHODS"]
-    blocks = _split_glued(blocks, bands + methods)
-    prev_end = -1
-    count = skipped = 0
+def _option(block: Block, options: tuple[str, ...]) -> str | None:
+    key = label_key("".join(ln.text for ln in block))
+    return next((o for o in options if label_key(o) == key), None)
+
+
+def _find_rows(blocks: list[Block], bands: tuple[str, ...], methods: tuple[str, ...]) -> list[RowBlocks | None]:
+    rows: list[RowBlocks | None] = []
+    end = -1
     for k, block in enumerate(blocks):
-        if k <= prev_end or not _option(block, bands):
+        if k <= end or _option(block, bands) is None:
             continue
         gap = next((g for g in (2, 3) if k + g + 1 < len(blocks) and _option(blocks[k + g], methods)), None)
         if gap is None:
             continue
-        head = _row_head(blocks[prev_end + 1 : k])
-        prev_end = k + gap + 1
-        if head is None:
-            skipped += 1
-            continue
-        count += 1
-        name, basis, purpose, info = head
-        method = _option(blocks[k + gap], methods)
-        scope = [line for b in blocks[k + 1 : k + gap] for line in b]
-        result.recipients.append(RecipientRow(
-            result.document.doc_id, file_no, kind, count, recipient=name, legal_basis=basis, purpose=purpose,
-            information=info, subjects_band=_option(block, bands), subjects_scope=_join(scope),
-            methods=[method] if method else None, timing=_join(blocks[k + gap + 1]), listed_in="annex",
-        ))
-    if skipped:
-        result.warn(f"{title}: {skipped} rows could not be split into their columns and were left out")
+        between = blocks[end + 1 : k]
+        head = between[-4:]
+        fits = len(head) >= 3 and (end < 0 or len(between) <= 4)  # after a row, its next row's cells only
+        rows.append(RowBlocks(head, block, blocks[k + 1 : k + gap], blocks[k + gap], blocks[k + gap + 1])
+                    if fits else None)
+        end = k + gap + 1
+    return rows
 
 
-def _split_glued(blocks: list[list[str]], options: tuple[str, ...]) -> list[list[str]]:
-    """A one-line cell printed without a blank line before the next (`1万人未満` + ⑤範囲) is split off."""
-    out: list[list[str]] = []
+def _rows(spec: FormSpec, kind: str, blocks: list[Block]) -> Iterator[Event]:
+    bands, methods = _options(spec, kind, "subjects_band"), _options(spec, kind, "methods")
+    rows = _find_rows(_split_glued(blocks, bands + methods), bands, methods)
+    basis_start = _basis_start([r.head[-3] for r in rows if r is not None and len(r.head) == 4])
+    read = [(row, _values(row, bands, methods, basis_start)) for row in rows if row is not None]
+    skipped = len(rows) - sum(1 for _, v in read if v is not None)
+    if skipped:  # a row left out would shift the numbers and the pairing of every row after it
+        yield Warn(f"{kind} list: {skipped} of {len(rows)} rows could not be split into their columns; "
+                   "the list was not read")
+        return
+    for row, values in read:
+        first = row.head[0][0]
+        if values is not None:
+            yield AnnexRow(values, False, Where(page=first.page, line=first.no))
+
+
+def _split_glued(blocks: list[Block], options: tuple[str, ...]) -> list[Block]:
+    """A band or method cell printed without a blank line before the next cell is split off."""
+    out: list[Block] = []
     for block in blocks:
         cut = next((j for j in range(1, min(5, len(block))) if _option(block[:j], options)), None)
-        if cut is not None:
-            out.extend([block[:cut], block[cut:]])
-        else:
-            out.append(block)
+        out.extend([block[:cut], block[cut:]] if cut is not None else [block])
     return out
 
 
-def _row_head(blocks: list[list[str]]) -> tuple[str, str, str, str] | None:
-    """(提供先, ①法令上の根拠, ②用途, ③情報) from the blocks before a row's band block."""
-    if len(blocks) >= 4 and _is_basis(blocks[-3][0]):
-        return _join(blocks[-4]), _join(blocks[-3]), _join(blocks[-2]), _join(blocks[-1])
-    if len(blocks) >= 3:
-        name, basis = _name_and_basis(blocks[-3])
-        if basis is not None:
-            return name, basis, _join(blocks[-2]), _join(blocks[-1])
-    return None
+def _basis_start(cells: list[Block]) -> str:
+    """What the ① cells of a list start with (the longest start most of them share)."""
+    firsts = ["".join(ln.text for ln in c) for c in cells]
+    if len(firsts) < 3:
+        return ""
+    counts = Counter(_common_start(a, b) for a in firsts for b in firsts if a is not b)
+    start, n = max(counts.items(), key=lambda kv: (kv[1], len(kv[0])), default=("", 0))
+    return start if len(start) >= 2 and n >= len(firsts) else ""
 
 
-def _is_basis(line: str) -> bool:
-    return bool(_BASIS_START.match(line))
+def _common_start(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
 
 
-def _option(block: list[str], options: tuple[str, ...]) -> str | None:
-    key = label_key("".join(block))
-    return next((o for o in options if label_key(o) == key), None)
+def _values(row: RowBlocks, bands: tuple[str, ...], methods: tuple[str, ...], basis_start: str
+            ) -> dict[str, str] | None:
+    head = row.head
+    if len(head) == 4:
+        name, basis = _join(head[0]), _join(head[1])
+    else:
+        cut = next((k for k in range(1, len(head[0]))
+                    if basis_start and _join(head[0][k:]).startswith(basis_start)), None)
+        if cut is None:
+            return None
+        name, basis = _join(head[0][:cut]), _join(head[0][cut:])
+    values = {"recipient": name, "legal_basis": basis, "purpose": _join(head[-2]), "information": _join(head[-1]),
+              "subjects_band": _option(row.band, bands) or "",
+              "subjects_scope": _join([ln for b in row.scope for ln in b]),
+              "methods": _option(row.method, methods) or "", "timing": _join(row.timing)}
+    return values if _plausible(values, bands + methods, basis_start) else None
 
 
-def _name_and_basis(block: list[str]) -> tuple[str, str | None]:
-    """A block holding the 提供先 and, from the first line that reads as a law, its ①法令上の根拠."""
-    for k in range(1, len(block)):
-        if _is_basis(block[k]):
-            return _join(block[:k]), _join(block[k:])
-    return _join(block), None
+def _plausible(values: dict[str, str], options: tuple[str, ...], basis_start: str) -> bool:
+    """Cells that are what their column holds: ① like the list's other ① cells, no option in a text cell."""
+    if basis_start and not values["legal_basis"].startswith(basis_start):
+        return False
+    others = ("recipient", "purpose", "information", "timing")
+    if basis_start and any(values[c].startswith(basis_start) for c in others):
+        return False
+    keys = {label_key(o) for o in options}
+    texts = ("recipient", "legal_basis", "purpose", "information", "subjects_scope", "timing")
+    return all(values[c] and label_key(values[c]) not in keys for c in texts)
 
 
-def _join(lines: list[str]) -> str:
-    """Wrapped lines of one cell: joined without a separator (a line's own spaces are kept)."""
-    return "".join(ln.strip() for ln in lines)
+def _join(lines: list[Line]) -> str:
+    """The wrapped lines of one cell, joined without a separator."""
+    return "".join(ln.text.strip() for ln in lines)

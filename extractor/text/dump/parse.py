@@ -1,60 +1,93 @@
-"""Plain text dumps of a form PDF whose reading order is lost (no table structure left).
+"""A plain text dump of a form PDF -> events -> records, on the form spec.
 
-What the text still determines is read, anchored on the form's own printed labels;
-what it cannot settle is left null with a plain-words warning and the document is
-marked `partial`:
-- the cover's typed values (the one date, the one number, the one 〜評価書 title, the 長);
-- `label [ value` and `label value` lines of Ⅰ and Ⅱ, bands validated against the option sets;
-- システムN with the ①システムの名称 printed under it, and its ②システムの機能 block;
-- 提供先N / 移転先N blocks, where a value can only belong to one block (`dump_fields`);
-- Ⅲ/Ⅳ choice answers placed on the form's question outline (`dump_risks`);
-- the annexed 提供先一覧 / 移転先一覧 rebuilt from their blocks (`dump_annex`).
+`split_lines` numbers the lines and pages; `Scanner` recognises headings, labels and value
+pieces; `match.align` gives each label of a page its value where the text settles it; the
+events (in the dump's order, which is the form's order) go to the shared binder.  A label
+whose value the text cannot settle is left empty with a warning naming it and its page.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
+from dataclasses import replace
 
+from extractor.forms.bind import bind_events
+from extractor.forms.events import Event, Labeled, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
-from extractor.normalise import parse_date
-from extractor.text.dump.annex import read_annex_lists
-from extractor.text.dump.fields import read_document_fields, read_files, read_systems
-from extractor.text.dump.pages import Page, part_pages, split_pages
-from extractor.text.dump.risks import read_risk_answers
+from extractor.text.dump.annex import annex_events
+from extractor.text.dump.items import Item
+from extractor.text.dump.lines import Line, split_lines
+from extractor.text.dump.match import align, scrambled, unordered, value_of
+from extractor.text.dump.risks import place
+from extractor.text.dump.scan import Scanner, Slot
+from extractor.text.dump.values import DumpValue
 
-_DATE_ONLY = re.compile(r"^(?:(?:令和|平成|昭和)(?:元|\d{1,2})|\d{4})年\d{1,2}月\d{1,2}日$")
+TARGETED = ("text", "date", "choice", "checkbox", "flags")
 
 
 def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
-    pages = split_pages(text)
-    titles = {p.key: p.title for p in spec.parts}
-    where = part_pages(pages, titles)
-    read_cover(pages[: max(1, min(where.get("I", [1])))], result)
-    read_document_fields(spec, pages, where, result)
-    read_systems(pages, where, result)
-    n_files = read_files(spec, pages, where, result)
-    n_risk_files = len(where.get("III", []))
-    if n_risk_files != n_files:
-        result.warn(f"the dump has {n_files} Ⅱ file sections but {n_risk_files} Ⅲ sections")
-    read_risk_answers(spec, pages, where, n_risk_files or n_files, result)
-    read_annex_lists(spec, pages, result, first_file=1)
-    result.warn("the text is a dump without table structure: values whose place it does not determine are left empty")
+    """Records of `result` from a dump of a `spec` form."""
+    lines = split_lines(text)
+    scan = Scanner(spec).run(lines)
+    assign_values(scan.stream)
+    stream = place(spec, scan.stream)
+    annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
+    bind_events(spec, events(spec, stream, annexes), result)
+    result.document.n_pages = None
 
 
-def read_cover(pages: list[Page], result: DocumentResult) -> None:
-    """The cover's values by their type; each only when exactly one line of that type is printed."""
-    doc = result.document
-    lines = [ln.text for page in pages for ln in page.lines]
-    dates = [t for t in lines if _DATE_ONLY.match(t.replace(" ", ""))]
-    numbers = [t for t in lines if re.fullmatch(r"\d{1,5}", t)]
-    titles = [t for t in lines if t.endswith("評価書") and "特定個人情報保護評価書" not in t and len(t) < 80]
-    heads = [t for t in lines if re.fullmatch(r"\S{1,20}(?:長|知事)", t) and "評価実施機関名" not in t]
-    if len(dates) == 1:
-        doc.published_on = parse_date(dates[0])
-    if len(numbers) == 1:
-        doc.assessment_no = numbers[0]
-    if len(titles) == 1:
-        doc.title = titles[0]
-    if len(heads) == 1:
-        doc.organization = heads[0]
+def assign_values(stream: list[object]) -> None:
+    """Give each slot of each page the value the alignment settles."""
+    pos = {id(el): k for k, el in enumerate(stream)}
+    pages: dict[int, tuple[list[Slot], list[Item]]] = {}
+    for k, el in enumerate(stream):
+        if isinstance(el, Slot):
+            el.near = _next_item(stream, k)
+            pages.setdefault(el.line.page, ([], []))[0].append(el)
+        elif isinstance(el, Item) and el.kind != "void":
+            pages.setdefault(el.line.page, ([], []))[1].append(el)
+    for slots, items in pages.values():
+        done = {} if scrambled(slots, items, pos) else align(slots, items, pos)
+        done.update(unordered(slots, items, done))
+        for i, item in done.items():
+            slots[i].value = value_of(slots[i], item)
+
+
+def _next_item(stream: list[object], k: int) -> int:
+    for n in range(k + 1, min(k + 6, len(stream))):
+        el = stream[n]
+        if isinstance(el, Item) and el.kind == "void":
+            continue
+        return n if isinstance(el, Item) else -1
+    return -1
+
+
+def events(spec: FormSpec, stream: list[object], annexes: list[tuple[int, list[Line]]]) -> Iterator[Event]:
+    annex_at = dict(annexes)
+    for k, el in enumerate(stream):
+        if k in annex_at:
+            yield from annex_events(spec, annex_at[k])
+        if isinstance(el, Slot):
+            yield from slot_events(el)
+        elif not isinstance(el, Item):
+            yield el  # type: ignore[misc]
+    if len(stream) in annex_at:
+        yield from annex_events(spec, annex_at[len(stream)])
+
+
+def slot_events(slot: Slot) -> Iterator[Event]:
+    lb, where = slot.label, Where(page=slot.line.page, line=slot.line.no)
+    if slot.head is not None:
+        title = slot.value.text() if isinstance(slot.value, DumpValue) else None
+        yield replace(slot.head, title=title or None)
+        return
+    if lb.kind not in TARGETED:
+        return
+    if isinstance(slot.value, DumpValue):
+        yield Labeled(lb.text, slot.value, None, where)
+    elif lb.question:
+        yield Labeled(lb.text, DumpValue(bracket=True), None, where)
+        yield Warn(f"the answer to '{lb.text}' (page {where.page}, line {where.line}) could not be placed")
+    else:
+        yield Warn(f"the value of '{lb.text}' (page {where.page}, line {where.line}) could not be placed")

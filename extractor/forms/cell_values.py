@@ -1,0 +1,215 @@
+"""Values read out of layout cells: checkbox markers and choice answers, by position.
+
+`[ ○ ] 宛名システム等`: a marker is bound to the label that starts right of it on the same
+visual line; a line with no marker continues the label above it whose column it starts in
+(wrapped labels).  `[ 十分である ]` + ＜選択肢＞: words right of (or below) the ＜選択肢＞ mark
+are the legend.  `CellsValue` offers these readings of a value's cells to the binder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from extractor.forms.choices import CLOSE, OPEN, answer_of, parse_legend
+from extractor.forms.events import CheckRead, ChoiceRead
+from extractor.forms.patterns import patterns
+from extractor.layout import Cell, Line, words_to_lines
+from extractor.normalise import clean_line, fold, join_lines
+
+CHECKED = frozenset("○◯●✓✔☑■☒レxX✗v◉")
+UNCHECKED_GLYPHS = frozenset("☐□")
+BOX_GLYPHS = frozenset("☑☒■☐□")
+
+
+@dataclass(slots=True)
+class CheckItem(CheckRead):
+    """A checkbox read from a cell: where its marker stands (to attach wrapped label lines)."""
+
+    x0: float = 0.0
+    y0: float = 0.0
+
+
+def cell_text(cell: Cell) -> str:
+    """A cell's own text (inner legend boxes excluded), wrapped lines joined."""
+    lines = cell.lines
+    if not lines:
+        return ""
+    left = min(ln.x0 for ln in lines)
+    width = max(ln.x1 for ln in lines) - left
+    return join_lines([ln.text for ln in lines], width, [ln.x1 - left for ln in lines])
+
+
+def cell_items(cell: Cell) -> list[str]:
+    """One entry per printed line of a list cell; a line that ran to the cell's edge continues below."""
+    items: list[str] = []
+    edge = cell.x1 - 0.1 * (cell.x1 - cell.x0)
+    wrapped = False
+    for line in cell.lines:
+        text = clean_line(line.text)
+        if wrapped and items:
+            items[-1] += text
+        elif text:
+            items.append(text)
+        wrapped = line.x1 >= edge
+    return items
+
+
+def label_text(cell: Cell) -> str:
+    """A label cell's text: wrapped (or vertical, one character per line) lines joined."""
+    return clean_line("".join(ln.text for ln in cell.lines))
+
+
+# ---------------------------------------------------------------- checkboxes
+
+
+def _marker_state(inner: str) -> bool | None:
+    s = inner.replace(" ", "").replace("\u3000", "")
+    if not s:
+        return False
+    if all(ch in CHECKED for ch in s):
+        return True
+    if all(ch in UNCHECKED_GLYPHS for ch in s):
+        return False
+    return None
+
+
+def _tokens(line: Line) -> list[tuple[str, float, float]]:
+    """A line's characters with their estimated x positions; a space after each word."""
+    out: list[tuple[str, float, float]] = []
+    for w in line.words:
+        width = (w.x1 - w.x0) / max(1, len(w.text))
+        out.extend((ch, w.x0 + k * width, w.y0) for k, ch in enumerate(w.text))
+        out.append((" ", w.x1, w.y0))
+    return out
+
+
+def _bracket_marker(toks: list[tuple[str, float, float]], k: int) -> tuple[bool | None, int] | None:
+    """`[ ○ ]` starting at token k: (its state, the index after `]`), or None if it is not a marker."""
+    end = next((j for j in range(k + 1, min(k + 6, len(toks))) if toks[j][0] in CLOSE), -1)
+    if end < 0:
+        return None
+    inner = "".join(t[0] for t in toks[k + 1 : end])
+    if len(inner.strip(" \u3000")) > 1:
+        return None
+    return _marker_state(inner), end + 1
+
+
+def line_items(line: Line) -> list[CheckItem | str]:
+    """A line as a sequence of check items (marker + label) and loose text (no marker)."""
+    items: list[CheckItem | str] = []
+    toks = _tokens(line)
+    loose: list[str] = []
+    current: CheckItem | None = None
+    label: list[str] = []
+
+    def flush() -> None:
+        nonlocal current, label
+        if current is not None:
+            current.label = clean_line("".join(label))
+            items.append(current)
+        elif label:
+            loose.extend(label)
+        current, label = None, []
+
+    k = 0
+    while k < len(toks):
+        ch, x, y = toks[k]
+        marker = _bracket_marker(toks, k) if ch in OPEN else None
+        if marker is not None:
+            flush()
+            current, k = CheckItem("", marker[0], x, y), marker[1]
+            continue
+        if ch in BOX_GLYPHS and (k == 0 or toks[k - 1][0] == " " or current is not None or label):
+            flush()
+            current = CheckItem("", ch not in UNCHECKED_GLYPHS, x, y)
+        else:
+            label.append(ch)
+        k += 1
+    flush()
+    if loose and clean_line("".join(loose)):
+        items.insert(0, clean_line("".join(loose)))
+    return items
+
+
+def cell_checkboxes(cell: Cell) -> list[CheckItem]:
+    """All check items of a cell, wrapped label lines joined to the item they continue."""
+    found: list[CheckItem] = []
+    for line in cell.lines:
+        parts = line_items(line)
+        has_marker = any(isinstance(p, CheckItem) for p in parts)
+        for p in parts:
+            if isinstance(p, CheckItem):
+                found.append(p)
+            elif not has_marker and found and not p.startswith(("・", "･")):
+                _attach_continuation(found, p, line)
+    return found
+
+
+def _attach_continuation(found: list[CheckItem], text: str, line: Line) -> None:
+    above = [it for it in found if it.y0 < line.y0 - 1]
+    if not above:
+        return
+    last_y = max(it.y0 for it in above)
+    row = [it for it in above if abs(it.y0 - last_y) < 2]
+    # the item whose column (its marker x) is the nearest at or left of this line's start
+    cands = [it for it in row if it.x0 <= line.x0 + 4] or row
+    target = max(cands, key=lambda it: it.x0)
+    target.label = target.label + text
+
+
+# ---------------------------------------------------------------- choices
+
+
+def parse_choice(cells: list[Cell]) -> ChoiceRead:
+    """The answer of a choice cell (`[ 十分である ]`) and its printed legend options."""
+    lines = [line for cell in cells for line in cell.lines]
+    legend_lines = [line.text for cell in cells for box in cell.inner for line in box.lines]
+    word = patterns().words.legend_mark
+    mark = next((w for ln in lines for w in ln.words if word in w.text), None)
+    answer_parts: list[str] = []
+    own_legend: list[str] = []
+    for line in lines:
+        if mark is None:
+            answer_parts.append(line.text)
+            continue
+        left = [w for w in line.words if w.x1 <= mark.x0 + 1 or w.y1 < mark.y0]
+        right = [w for w in line.words if not (w.x1 <= mark.x0 + 1 or w.y1 < mark.y0)]
+        if left:
+            answer_parts.append(words_to_lines(left)[0].text)
+        if right:
+            own_legend.append(words_to_lines(right)[0].text)
+    legend_lines[:0] = own_legend
+    text = "\n".join(fold(t) for t in answer_parts)
+    legend_text = patterns().legend_mark.sub(" ", " ".join(fold(t) for t in legend_lines))
+    return ChoiceRead(answer_of(text), tuple(parse_legend(legend_text)), text)
+
+
+@dataclass(frozen=True, slots=True)
+class CellsValue:
+    """The value cells of a label/value row (a value cell, and a legend cell beside it)."""
+
+    cells: tuple[Cell, ...]
+
+    def text(self) -> str:
+        return cell_text(self.cells[-1])
+
+    def choice(self) -> ChoiceRead:
+        return parse_choice(list(self.cells))
+
+    def checks(self) -> list[CheckRead]:
+        return [it for c in self.cells for it in cell_checkboxes(c)]
+
+    def all_text(self) -> str:
+        return fold(" ".join(c.text for c in self.cells) + " ".join(b.text for c in self.cells for b in c.inner))
+
+    def has_legend(self) -> bool:
+        return bool(patterns().legend_mark.search(self.all_text()))
+
+    def has_bracket(self) -> bool:
+        return "[" in self.all_text()
+
+    def orphan_other(self) -> str | None:
+        return None
+
+    def items(self) -> list[str]:
+        return cell_items(self.cells[-1])

@@ -1,0 +1,110 @@
+"""Which spec field a printed label is, in the context the binder is in.
+
+Exact label keys (label and aliases) are looked up in a dict first; a fuzzy match (a typo or a
+small variation of the printed label) is tried only when no exact key fits the context.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from extractor.forms.spec import Field, FormSpec, Part
+from extractor.normalise import label_key, strip_item_number
+
+FUZZY = 0.88  # SequenceMatcher ratio for a label printed with a small variation
+FUZZY_CACHE = 20000  # printed labels remembered per form (a worker reads many documents of one form)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    part: Part | None
+    section: str | None
+    block: str | None  # the open block's name
+    group: str | None  # the group label of the row
+    in_heading: bool = False  # the label is a section heading printing its own checkboxes
+
+
+class FieldIndex:
+    """The spec's fields by label key, and the context rules that decide which one a label is."""
+
+    def __init__(self, spec: FormSpec) -> None:
+        self.spec = spec
+        self.by_key: dict[str, list[Field]] = {}
+        for f in spec.fields:
+            for k in f.keys:
+                self.by_key.setdefault(k, []).append(f)
+        self.risk_blocks = frozenset(b.name for b in spec.blocks if b.risk)
+        self.fuzzy: dict[str, tuple[Field, ...]] = {}
+
+    def find(self, label: str, ctx: Context) -> Field | None:
+        key = label_key(label)
+        if not key:
+            return None
+        for f in self.by_key.get(key, ()):
+            if self.fits(f, ctx):
+                return f
+        return next((f for f in self.near(key) if self.fits(f, ctx)), None)
+
+    def near(self, key: str) -> tuple[Field, ...]:
+        """Fields whose label a printed label resembles (a typo, a small variation); computed once per key."""
+        found = self.fuzzy.get(key)
+        if found is None:
+            found = tuple(f for f in self.spec.fields if len(f.key) >= 4 and any(
+                difflib.SequenceMatcher(None, k, key).ratio() >= FUZZY for k in f.keys))
+            if len(self.fuzzy) < FUZZY_CACHE:
+                self.fuzzy[key] = found
+        return found
+
+    def fits(self, f: Field, ctx: Context) -> bool:
+        if f.in_heading != ctx.in_heading or ctx.part is None or f.part != ctx.part.key:
+            return False
+        if f.block:
+            if ctx.block not in f.block:
+                return False
+        elif ctx.block is not None and ctx.block not in self.risk_blocks:
+            return False
+        if f.section and (ctx.section is None or label_key(f.section) not in label_key(ctx.section)):
+            return False
+        return not (f.group and (ctx.group is None or label_key(f.group) not in label_key(ctx.group)))
+
+    def cover_field(self, label: str) -> Field | None:
+        key = label_key(label)
+        return next((f for f in self.spec.cover if key in f.keys), None)
+
+    def is_question(self, label: str) -> bool:
+        return bool(self.spec.question_options(label))
+
+
+_INDEXES: dict[int, tuple[FormSpec, FieldIndex]] = {}
+
+
+def field_index(spec: FormSpec) -> FieldIndex:
+    """One index per loaded spec, shared by every document read with it (its fuzzy matches are cached)."""
+    cached = _INDEXES.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        cached = _INDEXES[id(spec)] = (spec, FieldIndex(spec))
+    return cached[1]
+
+
+def full_title(part: Part | None, title: str) -> str:
+    """A section title the print cut off at its cell's edge, completed from the form's section list."""
+    key = label_key(title)
+    if part is None or len(key) < 8 or any(label_key(t) == key for t in part.sections):
+        return title
+    longer = [t for t in part.sections if label_key(t).startswith(key)]
+    return longer[0] if len(longer) == 1 else title
+
+
+def more_titles(titles: str, text: str, heading: str) -> str | None:
+    """Titles stacked under one risk heading (Ⅲ4) that a page break cut into a row of their own:
+    `titles` with the new ones added, or None when `text` is not such a row."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if not lines or not all(ln.endswith(heading) for ln in lines):
+        return None
+    known = {label_key(t) for t in titles.split("\n")}
+    return "\n".join([titles, *(ln for ln in lines if label_key(ln) not in known)])
+
+
+def question_of(label: str) -> str:
+    return strip_item_number(label)

@@ -1,0 +1,252 @@
+"""Value pieces of dump lines, appended to the scan stream as `Item`s.
+
+- `[ 十分である ]` is an answer; `[` with its answer and `]` on later lines is one answer, placed
+  where its `[` stands (the text just before its `]` is the answer);
+- `[ ○ ]`, `[ ]` or a box glyph followed by a checkbox option label is a check item; consecutive
+  check items form one group; an empty `[ ]` not followed by an option is a blank answer;
+- `定めている[ ]` (the answer printed before its empty bracket) is an answer;
+- ＜選択肢＞ legends are skipped; a `（ N ）件` count goes with the answer before it;
+- a line that is only a date is a date; other lines are text, consecutive lines one item.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extractor.forms.events import CheckRead
+from extractor.forms.patterns import patterns
+from extractor.normalise import label_key, parse_date
+from extractor.text.dump.lines import Line
+from extractor.text.dump.values import box_glyph, is_close, is_open, marker_state, pieces
+from extractor.text.dump.vocab import Vocab
+
+
+def _open_paren(text: str) -> bool:
+    return sum(text.count(c) for c in "(（") > sum(text.count(c) for c in ")）")
+
+
+def _is_fragment(text: str) -> bool:
+    s = text.strip()
+    if not s or s in patterns().words.empty_values or s.isdigit():
+        return False
+    return len(s) <= 2 and not any(ch.isalnum() and not ("ぁ" <= ch <= "ヿ") for ch in s)
+
+
+def _in(key: str, options: frozenset[str]) -> bool:
+    return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in options)
+
+
+@dataclass(slots=True)
+class Item:
+    kind: str  # text | date | answer | checks | void
+    line: Line
+    lines: list[str] = field(default_factory=list)
+    answer: str | None = None
+    open: bool = False  # an answer waiting for its `]`
+    count_text: str = ""
+    checks: list[CheckRead] = field(default_factory=list)
+    option_like: bool = False  # a text that is exactly a ＜選択肢＞ option
+    origin: Item | None = None  # the text block a paragraph was cut from
+
+
+class ItemBuilder:
+    """Appends the value pieces of lines to `stream` (see the module docstring)."""
+
+    def __init__(self, stream: list[object], vocab: Vocab, part: Callable[[], str]) -> None:
+        self.stream = stream
+        self.vocab = vocab
+        self.part = part
+        self.run = 0  # markers since the last label text (a column of markers cut from their labels)
+        self.pending: list[Item] = []  # answers whose `]` is still to come
+        self.mark: tuple[bool | None, Item | None] | None = None  # a marker waiting for its label
+
+    def reset(self) -> None:
+        self.pending, self.mark, self.run = [], None, 0
+
+    def last(self) -> object:
+        """The last element of the stream that is not a voided piece."""
+        for el in reversed(self.stream[-4:]):
+            if not (isinstance(el, Item) and el.kind == "void"):
+                return el
+        return None
+
+    def add_text(self, line: Line, text: str) -> None:
+        p = patterns()
+        mark = p.legend_mark.search(text)
+        if mark:
+            text = text[: mark.start()].strip()
+        if self.vocab.is_legend_line(text):
+            return
+        if not text or label_key(text) == "":
+            return
+        count = p.count.search(text)
+        if count and not text[: count.start()].strip() and not any(c in text for c in "[]［］"):
+            self.attach_count(text)
+            return
+        self.add_pieces(line, pieces(text))
+
+    def attach_count(self, text: str) -> None:
+        for el in reversed(self.stream[-8:]):
+            if isinstance(el, Item) and el.kind == "answer":
+                el.count_text += " " + text
+                return
+
+    def add_pieces(self, line: Line, ps: list[str]) -> None:
+        k = 0
+        while k < len(ps):
+            piece = ps[k]
+            if is_open(piece):
+                k = self.bracket(line, ps, k)
+            elif is_close(piece):
+                self.close(line)
+                k += 1
+            else:
+                self.piece(line, piece.strip(), first=k == 0)
+                k += 1
+
+    def bracket(self, line: Line, ps: list[str], k: int) -> int:
+        """`[` at ps[k]: a complete bracket on this line, or one whose `]` comes later."""
+        inner, end = None, k + 1
+        if k + 1 < len(ps) and is_close(ps[k + 1]):
+            inner, end = "", k + 2
+        elif k + 2 < len(ps) and is_close(ps[k + 2]):
+            inner, end = ps[k + 1], k + 3
+        if inner is None:  # `[ 十分である` / `[ ○` / `[` with the rest on later lines
+            rest = ps[k + 1].strip() if k + 1 < len(ps) and not is_open(ps[k + 1]) else ""
+            if rest and marker_state(rest) is True:
+                self.set_mark(True, None)
+            elif rest:
+                self.add(Item("answer", line, answer=rest))
+            else:
+                item = Item("answer", line, open=True)
+                self.pending.append(item)
+                self.add(item)
+            return k + 2 if rest else k + 1
+        self.complete(line, inner, before=ps[k - 1].strip() if k else "")
+        return end
+
+    def complete(self, line: Line, inner: str, before: str) -> None:
+        state, last = marker_state(inner), self.last()
+        if state is None:
+            self.add(Item("answer", line, answer=inner.strip()))
+        elif state:
+            self.set_mark(True, None)
+        elif before and isinstance(last, Item) and last.kind == "text" and not self.is_option(before):
+            last.kind, last.answer = "answer", before  # `定めている[ ]`
+        else:
+            blank = Item("answer", line)
+            self.add(blank)
+            self.set_mark(False, blank)
+
+    def close(self, line: Line) -> None:
+        if not self.pending:
+            return
+        item = self.pending.pop(0)
+        item.open = False
+        prev = self.last()
+        if isinstance(prev, Item) and prev.kind == "text" and prev is not item and len(prev.lines) <= 2:
+            item.answer = "".join(prev.lines)
+            prev.kind = "void"
+        elif prev is item or item.answer is None:
+            self.set_mark(False, item)
+
+    def piece(self, line: Line, text: str, first: bool) -> None:
+        if not text:
+            return
+        glyph = box_glyph(text)
+        if glyph is not None:
+            self.set_mark(glyph[0], None)
+            text = glyph[1]
+            if not text:
+                return
+        if len(text) == 1 and marker_state(text) is True:
+            self.set_mark(True, None)
+            return
+        if self.mark is not None and self.is_option(text):
+            self.check(line, text, self.mark[0])
+        elif self.is_option(text) and self.group_for(text) is not None:
+            self.check(line, text, None)
+        elif not self.continue_check(text):
+            self.flush_marker()
+            self.add_line(line, text, first)
+
+    def check(self, line: Line, text: str, state: bool | None) -> None:
+        if self.mark is not None and self.mark[1] is not None:
+            self.mark[1].kind = "void"  # the empty bracket was a marker, not a blank answer
+        if self.run > 1:
+            state = None  # one of a column of markers: which one is this label's is lost
+        self.mark, self.run = None, 0
+        group = self.group_for(text)
+        if group is None:
+            group = Item("checks", line)
+            self.add(group)
+        group.checks.append(CheckRead(text, state))
+
+    def group_for(self, text: str) -> Item | None:
+        """The check group printed just before whose option set also holds `text` (one checkbox field)."""
+        key = label_key(text)
+        for el in reversed(self.stream[-12:]):
+            if not isinstance(el, Item):
+                return None
+            if el.kind == "checks":
+                if any(label_key(c.label) == key for c in el.checks):
+                    return None  # the same option again: the next field's group
+                first = label_key(el.checks[0].label)
+                same = any(_in(first, s) and _in(key, s) for s in self.vocab.box_sets.get(self.part(), ()))
+                return el if same else None
+            if el.kind in ("answer", "date"):
+                return None
+        return None
+
+    def continue_check(self, text: str) -> bool:
+        """The wrapped end of a check label printed apart from it (`フラッシュメモ` … `リ`)."""
+        key = label_key(text)
+        options = self.vocab.box_options.get(self.part(), ())
+        for el in reversed(self.stream[-6:]):
+            if isinstance(el, Item) and el.kind == "checks":
+                last = el.checks[-1]
+                if _open_paren(last.label):  # `その他 （ … ` whose text goes on until its `）`
+                    last.label += text
+                    return True
+                for c in el.checks:
+                    head = label_key(c.label)
+                    if head not in options and any(o.startswith(head + key) or ((head + key).startswith(o)
+                                                   and len(head) < len(o)) for o in options):
+                        c.label += text
+                        return True
+                return False
+        return False
+
+    def in_checks(self) -> bool:
+        last = self.last()
+        return isinstance(last, Item) and last.kind == "checks"
+
+    def set_mark(self, state: bool | None, blank: Item | None) -> None:
+        self.mark = (state, blank)
+        self.run += 1
+
+    def flush_marker(self) -> None:
+        self.mark, self.run = None, 0
+
+    def is_option(self, text: str) -> bool:
+        key = label_key(text)
+        if not key:
+            return False
+        return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in self.vocab.box_options.get(
+            self.part(), ()))
+
+    def add_line(self, line: Line, text: str, first: bool) -> None:
+        if _is_fragment(text):
+            return  # the wrapped end of something printed apart (`ム`, `）`): no value of its own
+        last = self.last()
+        if len(text) <= 24 and parse_date(text) is not None:
+            self.add(Item("date", line, [text]))
+        elif isinstance(last, Item) and last.kind == "text" and first and not line.gap:
+            last.lines.append(text)
+            last.option_like = False
+        else:
+            self.add(Item("text", line, [text], option_like=label_key(text) in self.vocab.choice_options))
+
+    def add(self, item: Item) -> None:
+        self.stream.append(item)
