@@ -215,8 +215,8 @@ def _quiet_mupdf() -> None:
     with contextlib.suppress(Exception):
         import pymupdf
 
-        pymupdf.TOOLS.mupdf_display_errors(False)  # type: ignore[no-untyped-call]
-        pymupdf.TOOLS.mupdf_display_warnings(False)  # type: ignore[no-untyped-call]
+        pymupdf.TOOLS.mupdf_display_errors(False)
+        pymupdf.TOOLS.mupdf_display_warnings(False)
 
 
 def serve(conn: Connection) -> None:
