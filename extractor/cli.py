@@ -116,6 +116,8 @@ Inputs = Annotated[list[Path] | None, typer.Argument(
 Out = Annotated[Path, typer.Option("--out", "-o", help="Output directory: one Parquet dataset per table.")]
 Workers = Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")]
 Timeout = Annotated[float, typer.Option(min=1.0, help="Seconds one document may take; then its worker is killed.")]
+OcrPageTimeout = Annotated[float, typer.Option(
+    "--ocr-page-timeout", min=0.0, help="Seconds added to --timeout for each page read by OCR.")]
 MaxMemory = Annotated[int, typer.Option("--max-memory-mb", min=0, help="Memory limit of a worker in MB (0: none).")]
 RecycleMemory = Annotated[int, typer.Option(
     "--recycle-memory-mb", min=1, help="Replace a worker whose memory is above this after a document.")]
@@ -145,13 +147,14 @@ def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEF
         timeout: Timeout = 120.0, max_memory_mb: MaxMemory = 2048, recycle_memory_mb: RecycleMemory = 1024,
         force: Force = False, retry_failed: RetryFailed = False, cluster: Cluster = None,
         part_docs: PartDocs = 200, merge: Merge = True, quiet: Quiet = False, log_json: LogJson = None,
-        ocr: Ocr = OcrChoice.auto) -> None:
+        ocr: Ocr = OcrChoice.auto, ocr_page_timeout: OcrPageTimeout = 60.0) -> None:
     """Extract documents into OUT/<table>/ Parquet datasets; re-running resumes where it stopped."""
     from extractor.batch.sandbox import Limits, LocalPool
 
     console = Console(stderr=True)
     paths = _resolve_inputs(inputs)
-    limits = Limits(timeout_s=timeout, max_memory_mb=max_memory_mb or None, recycle_rss_mb=recycle_memory_mb)
+    limits = Limits(timeout_s=timeout, ocr_page_s=ocr_page_timeout, max_memory_mb=max_memory_mb or None,
+                    recycle_rss_mb=recycle_memory_mb)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     pool = None if cluster else LocalPool(workers, limits).start()  # before the heavy imports below
     try:

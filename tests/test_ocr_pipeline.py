@@ -14,8 +14,10 @@ import pymupdf
 import pytest
 
 from extractor import extract_document
+from extractor.batch.sandbox import Limits, Sandbox
+from extractor.batch.worker import Job
 from extractor.model import ExtractOptions
-from extractor.read import tesseract
+from extractor.read import scanned, tesseract
 from extractor.read.content import PageContent
 from extractor.read.pdf import read_pdf
 from extractor.read.scanned import read_scanned
@@ -137,3 +139,40 @@ def test_cli_ocr_option(form: Path, tmp_path: Path) -> None:
     assert (row["status"], row["error_kind"]) == ("failed", "no_text")
     bad = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out2"), "--ocr", "sometimes")
     assert bad.returncode == 2 and "--ocr" in bad.stderr
+
+
+@needs_ocr
+def test_each_ocr_page_is_told_before_it_is_read(form: Path, tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.pdf"
+    mixed_pdf(form, mixed, scanned=[0, 2], style=ScanStyle(dpi=200, noise=0, angle=0.0))
+    data = mixed.read_bytes()
+    told: list[int] = []
+    scanned.on_ocr_page(told.append)
+    try:
+        reading = read_scanned(data, read_pdf(data)[0], "auto")
+    finally:
+        scanned.on_ocr_page(None)
+    assert told == [1, 3] and reading.ocr_pages == 2
+
+
+@needs_ocr
+def test_the_time_limit_grows_with_each_page_read_by_ocr(form: Path, tmp_path: Path) -> None:
+    """A two-page scan needs seconds of OCR: over a 1 s limit it is a timeout, unless each OCR'd
+    page adds time; then it completes with both pages read."""
+    scan = tmp_path / "scan.pdf"
+    scan_pdf(form, scan, style=ScanStyle(dpi=200, noise=0, angle=0.0), pages=[0, 1])
+    job = Job(str(scan), scan.name)
+    fixed = Sandbox(Limits(timeout_s=1.0, ocr_page_s=0.0))
+    try:
+        cut = fixed.run(job)
+    finally:
+        fixed.close()
+    assert cut.result is not None and cut.result.document.error_kind == "timeout"
+    assert cut.result.document.warnings[0].startswith("parsing took longer than the time limit of 1 s")
+    grows = Sandbox(Limits(timeout_s=1.0, ocr_page_s=600.0))
+    try:
+        done = grows.run(job)
+    finally:
+        grows.close()
+    assert done.result is not None and done.result.document.error_kind is None
+    assert done.result.document.ocr_pages == 2

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 
-from extractor.batch.worker import DEFAULT_EXTRACT, READY, Hashed, Job, Reply, WorkerConfig
+from extractor.batch.worker import DEFAULT_EXTRACT, OCR_PAGE, READY, Hashed, Job, Reply, WorkerConfig
 from extractor.errors import ErrorKind, RunError
 from extractor.model import DocumentResult, failed_result
 
@@ -49,6 +49,7 @@ class Limits:
     """Per-document limits and worker life span."""
 
     timeout_s: float = 120.0
+    ocr_page_s: float = 60.0  # added to the time limit for each page read by OCR
     max_memory_mb: int | None = 2048
     recycle_rss_mb: int = 1024
 
@@ -176,12 +177,16 @@ class Sandbox:
         self._doc_id = ""
         self._rss_seen = 0.0
         self._sampled = 0.0
+        self._ocr_pages = 0  # pages of the current job read by OCR so far (each extends its time limit)
 
     @property
     def deadline(self) -> float:
         if not self._ready:  # the clock starts when the worker has imported the parser
             return time.monotonic() + self.limits.timeout_s
-        return self._started + self.limits.timeout_s
+        return self._started + self._time_limit()
+
+    def _time_limit(self) -> float:
+        return self.limits.timeout_s + self._ocr_pages * self.limits.ocr_page_s
 
     def start(self) -> None:
         """Start the worker process now (it imports the parser while the caller does other work)."""
@@ -197,6 +202,7 @@ class Sandbox:
         self.start()
         assert self._proc is not None
         self.job, self._started, self._doc_id, self._rss_seen = job, time.monotonic(), "", 0.0
+        self._ocr_pages = 0
         self._proc.send(job)
 
     def collect(self, now: float | None = None) -> Outcome | None:
@@ -237,6 +243,9 @@ class Sandbox:
         if message == READY:
             self._ready, self._start_failures, self._started = True, 0, time.monotonic()
             return None
+        if message == OCR_PAGE:
+            self._ocr_pages += 1
+            return None
         if isinstance(message, Hashed):
             self._doc_id = message.doc_id
             if self.decide(self.job, message.doc_id):
@@ -276,9 +285,15 @@ class Sandbox:
                               "and was stopped", ErrorKind.MEMORY_LIMIT)
         if now >= self.deadline:
             self._proc.reap(kill=True)
-            return self._lost(f"parsing took longer than the time limit of {self.limits.timeout_s:g} s "
+            return self._lost(f"parsing took longer than the time limit of {self._time_limit():g} s{self._ocr_words()} "
                               "and was stopped", ErrorKind.TIMEOUT)
         return None
+
+    def _ocr_words(self) -> str:
+        if not self._ocr_pages:
+            return ""
+        return (f" ({self.limits.timeout_s:g} s, and {self.limits.ocr_page_s:g} s for each page read by OCR: "
+                f"{self._ocr_pages} so far)")
 
     def _died(self) -> Outcome | None:
         """The worker's end of the pipe closed: it died (before it was ready, or on this job)."""

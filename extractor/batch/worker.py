@@ -6,7 +6,8 @@ is imported here; only the parser).  It talks to its parent over the socket ``FD
 
     parent -> worker   WorkerConfig, then Job ...; None ends it
     worker -> parent   "ready"; per job: Hashed(doc_id, size), then (if the parent answers True)
-                       Reply(result, ...); if the parent answers False the job ends there
+                       "ocr-page" before each page read by OCR (the time limit grows per page),
+                       and Reply(result, ...); if the parent answers False the job ends there
 
 The parent decides after the hash whether the bytes need parsing (already done, or a duplicate
 in this run), so identical bytes are parsed once and no input is hashed twice.
@@ -34,9 +35,11 @@ from typing import Any
 
 from extractor.errors import ErrorKind
 from extractor.model import DEFAULT_OPTIONS, DocumentResult, ExtractOptions, failed_result
+from extractor.read import scanned
 
 DEFAULT_EXTRACT = "extractor.pipeline:extract_bytes"
 READY = "ready"
+OCR_PAGE = "ocr-page"  # a page of the current job is about to be read by OCR
 ExtractFn = Callable[[bytes, str, ExtractOptions], DocumentResult]
 
 _MEMORY_WORDS = ("MemoryError", "out of memory", "malloc", "calloc", "realloc")
@@ -224,6 +227,7 @@ def serve(conn: Connection) -> None:
     config: WorkerConfig = conn.recv()
     sys.path[:0] = [p for p in config.sys_path if p not in sys.path]
     extract = _extract_fn(config.extract)
+    scanned.on_ocr_page(lambda _number: conn.send(OCR_PAGE))
     _quiet_mupdf()
     _apply_memory_limit(config.max_memory_mb)
     conn.send(READY)

@@ -7,6 +7,7 @@ OCR missing on this machine fails only a document that has no text layer at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,16 @@ NOT_INSTALLED = "OCR is not installed (apt-get install tesseract-ocr tesseract-o
 LOW_CONFIDENCE = 0.6  # a word read with less confidence than this is named in a warning
 MAX_NAMED = 5  # low-confidence words named per page
 
+# Called with a page's number before OCR reads it.  A batch worker reports each OCR'd page to its
+# parent, whose time limit grows by a per-page allowance (a 100-page scan is not a hang).
+_page_listener: Callable[[int], None] | None = None
+
+
+def on_ocr_page(listener: Callable[[int], None] | None) -> None:
+    """Tell `listener` the number of each page before OCR reads it (None: stop telling)."""
+    global _page_listener
+    _page_listener = listener
+
 
 @dataclass(frozen=True, slots=True)
 class ScanReading:
@@ -30,6 +41,11 @@ class ScanReading:
     ocr_pages: int
     confidence: float | None  # mean word confidence over the OCR'd pages, 0-1
     warnings: tuple[str, ...]
+
+
+def _tell(k: int) -> None:
+    if _page_listener is not None:
+        _page_listener(k + 1)
 
 
 def pages_to_ocr(pages: list[PageContent], mode: OcrMode) -> list[int]:
@@ -48,6 +64,7 @@ def read_scanned(data: bytes, pages: list[PageContent], mode: OcrMode) -> ScanRe
             hint = " (OCR was turned off with --ocr never)" if mode == "never" else ""
             raise InputError("no_text", f"no page has a text layer (a scanned, image-only PDF){hint}")
         return ScanReading(pages, 0, None, ())
+    _tell(wanted[0])  # loading OCR (OpenCV, Tesseract) is part of reading the first page
     from extractor.read import ocr
 
     try:
@@ -75,6 +92,8 @@ def _read(data: bytes, pages: list[PageContent], wanted: list[int]) -> ScanReadi
     doc = open_pdf(data)
     try:
         for k in wanted:
+            if k != wanted[0]:  # the first was told before OCR was loaded
+                _tell(k)
             try:
                 got = ocr.ocr_page(doc[k])
             except MemoryError:
