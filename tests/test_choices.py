@@ -88,3 +88,13 @@ def test_value_printed_before_an_empty_bracket() -> None:
 
 def test_spec_options_are_the_fallback_when_no_legend_is_printed() -> None:
     assert resolve_answer("十分である", [], ("特に力を入れている", "十分である")) == Resolved("十分である", 2, True)
+
+
+def test_a_digit_group_read_with_another_separator_is_the_spec_option() -> None:
+    """OCR reads 1,000 as 1.000 (answer and legend alike): the option is the spec's, in its spelling."""
+    bands = ("10人未満", "500人以上1,000人未満", "1,000人以上")
+    legend = [(1, "10人未満"), (5, "500人以上1.000人未満"), (6, "1.000人以上")]
+    assert resolve_answer("1.000人以上", legend, bands) == Resolved("1,000人以上", 6, True)
+    assert resolve_answer("500人以上1，000人未満", [], bands) == Resolved("500人以上1,000人未満", 2, True)
+    # numbers still tell options apart: a different band is no match
+    assert resolve_answer("100人以上", [], bands) == Resolved(None, None, False, printed="100人以上")

@@ -12,6 +12,7 @@ Reading the items and answers out of a page's cells is `extractor.forms.cell_val
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,9 @@ from extractor.forms.patterns import patterns
 from extractor.normalise import clean_line, fold, label_key
 
 OPEN = "[［"
+# A digit group's separator, whichever mark the print or OCR shows (1,000 / 1.000 / 1，000): bands
+# differ in their numbers, never in the mark between thousands.
+_DIGIT_GROUP = re.compile(r"(\d)[,.，．、](\d{3})(?!\d)")
 CLOSE = "]］"
 
 
@@ -120,15 +124,20 @@ def parse_legend(text: str) -> list[tuple[int, str]]:
     return sorted(seen.items())
 
 
+def option_key(text: str) -> str:
+    """An option or answer reduced for matching: its label key, digit groups without their separator."""
+    return label_key(_DIGIT_GROUP.sub(r"\1\2", fold(text)))  # before the key drops a leading "1."
+
+
 def _find(key: str, options: Sequence[tuple[int, str]]) -> tuple[str, int] | None:
     for n, opt in options:
-        if label_key(opt) == key:
+        if option_key(opt) == key:
             return opt, n
     for n, opt in options:  # value glued to legend debris, e.g. "十分である]"
-        okey = label_key(opt)
+        okey = option_key(opt)
         if okey and (key.startswith(okey) or okey.startswith(key)) and abs(len(okey) - len(key)) <= 2:
             return opt, n
-    prefixed = [(n, opt) for n, opt in options if len(key) >= 8 and label_key(opt).startswith(key)]
+    prefixed = [(n, opt) for n, opt in options if len(key) >= 8 and option_key(opt).startswith(key)]
     if len(prefixed) == 1:  # a long answer cut off at the cell's edge, unique among the options
         return prefixed[0][1], prefixed[0][0]
     return None
@@ -143,7 +152,7 @@ def resolve_answer(answer: str | None, legend: Sequence[tuple[int, str]], spec_o
     """
     if answer is None:
         return Resolved(None, None, True)
-    key = label_key(answer)
+    key = option_key(answer)
     numbered = list(enumerate(spec_options, start=1))
     for options in (legend, numbered):
         hit = _find(key, options)
@@ -153,5 +162,5 @@ def resolve_answer(answer: str | None, legend: Sequence[tuple[int, str]], spec_o
 
 
 def _spec_spelling(option: str, spec_options: tuple[str, ...]) -> str:
-    key = label_key(option)
-    return next((o for o in spec_options if label_key(o) == key), option)
+    key = option_key(option)
+    return next((o for o in spec_options if option_key(o) == key), option)
