@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from extractor.forms import apply, complete
@@ -85,6 +86,7 @@ class Binder:
         self.read: set[tuple[int, str]] = set()  # (id of a kept record, field unit) bound from the document
         self.kept: list[Any] = []  # records whose ids `read` holds (so an id is never reused)
         self.risk_heading = next((b.heading for b in spec.blocks if b.risk), None)
+        self.risk_files_named = 0  # `select_file` rows seen: the k-th is the k-th file's by the form's order
 
     def bind(self, events: Iterable[Event]) -> None:
         for event in events:
@@ -159,10 +161,25 @@ class Binder:
             for each in apply.names_of("\n".join(items) or text):
                 self.new_file(len(self.result.files) + 1, each, where)
         else:
-            key = label_key(name or "")
-            by_name = next((f.file_no for f in self.result.files if f.name and label_key(f.name) == key), None)
-            self.state.risk_file_no = no if no is not None else by_name
+            self.risk_files_named += 1
+            self.state.risk_file_no = no if no is not None else self.file_named(name, where)
         return True
+
+    def file_named(self, name: str | None, where: Where) -> int | None:
+        """The file a Ⅲ/Ⅳ `特定個人情報ファイル名` row names: by its name, else (a name misread by OCR
+        or cut) by the name clearly closest to it, else by order: Ⅲ repeats once per file, in Ⅱ's order."""
+        if not name:
+            return self.state.risk_file_no
+        named = named_file(label_key(name), [(f.file_no, label_key(f.name)) for f in self.result.files if f.name])
+        if named is not None:
+            return named
+        k = self.risk_files_named
+        if k > len(self.result.files):
+            return self.state.risk_file_no
+        at = f" (page {where.page})" if where.page else f" (line {where.line})" if where.line else ""
+        self.result.warn(f"the file name '{name}' of a part III/IV block{at} names no file of part II; "
+                         f"taken as file {self.result.files[k - 1].file_no}, the file printed in that place")
+        return self.result.files[k - 1].file_no
 
     def new_file(self, no: int, name: str | None, where: Where) -> FileRow:
         file = FileRow(self.doc_id, no, name=name)
@@ -292,3 +309,15 @@ def _has_content(record: object, columns: tuple[str, ...]) -> bool:
 def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult) -> None:
     """Records on `result` from a reader's events."""
     Binder(spec, result).bind(events)
+
+
+def named_file(key: str, files: list[tuple[int, str]], least: float = 0.8, margin: float = 0.1) -> int | None:
+    """The number of the file whose name key is `key`, or clearly the closest to it (similarity at least
+    `least`, ahead of the next by `margin`); None when no name settles it."""
+    exact = [no for no, fkey in files if fkey == key]
+    if exact:
+        return exact[0]
+    ranked = sorted(((SequenceMatcher(None, key, fkey).ratio(), no) for no, fkey in files), reverse=True)
+    if ranked and ranked[0][0] >= least and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= margin):
+        return ranked[0][1]
+    return None
