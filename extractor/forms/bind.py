@@ -32,7 +32,7 @@ from extractor.forms.events import (
     Warn,
     Where,
 )
-from extractor.forms.lookup import Context, FieldIndex, full_title, more_titles
+from extractor.forms.lookup import Context, FieldIndex, full_title, is_own_section, more_titles
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
 from extractor.forms.spec import Field, FormSpec, Part, ValueBelow
@@ -118,9 +118,11 @@ class Binder:
         st.kind, st.count = e.kind, 0
 
     def on_section(self, e: Section) -> None:
-        if self.take_below(e.text, e.items, e.where):
-            return
         st = self.state
+        if st.pending_below is not None and is_own_section(st.part, e.no, e.title):
+            st.pending_below = None  # the next heading of the part, not the value the last one waits for
+        elif self.take_below(e.text, e.items, e.where):
+            return
         if st.unsectioned and e.no > 1:  # risk rows read before the first heading the input kept
             for r in st.unsectioned:
                 r.section_no = e.no - 1
@@ -161,7 +163,7 @@ class Binder:
         else:
             key = label_key(name or "")
             by_name = next((f.file_no for f in self.result.files if f.name and label_key(f.name) == key), None)
-            self.state.risk_file_no = no if no is not None else by_name
+            self.state.risk_file_no = no if no is not None else (by_name or self.state.risk_file_no)
         return True
 
     def new_file(self, no: int, name: str | None, where: Where) -> FileRow:

@@ -77,6 +77,14 @@ def full_title(part: Part | None, title: str) -> str:
     return longer[0] if len(longer) == 1 else title
 
 
+def is_own_section(part: Part | None, no: int, title: str) -> bool:
+    """`no．title` is the part's own section heading (not a value such as `１．住民基本台帳ファイル`)."""
+    if part is None or not 0 < no <= len(part.sections):
+        return False
+    key, want = label_key(title), label_key(part.sections[no - 1])
+    return bool(key) and (key == want or (len(key) >= 4 and want.startswith(key)))
+
+
 def more_titles(titles: str, text: str, heading: str) -> str | None:
     """Titles stacked under one risk heading (Ⅲ4) that a page break cut into a row of their own:
     `titles` with the new ones added, or None when `text` is not such a row."""

@@ -12,15 +12,16 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from extractor.forms.bind import bind_events
-from extractor.forms.events import Event, Labeled, Warn, Where
+from extractor.forms.events import Event, Labeled, PartStart, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
-from extractor.text.dump.risks import place
+from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
+from extractor.text.dump.trust import segments, trusted
 from extractor.text.dump.values import DumpValue
 
 TARGETED = ("text", "date", "choice", "checkbox", "flags")
@@ -47,8 +48,10 @@ def assign_values(stream: list[object]) -> None:
             pages.setdefault(el.line.page, ([], []))[0].append(el)
         elif isinstance(el, Item) and el.kind != "void":
             pages.setdefault(el.line.page, ([], []))[1].append(el)
+    seg = segments(stream)
     for slots, items in pages.values():
         done = {} if scrambled(slots, items, pos) else align(slots, items, pos)
+        done = trusted(slots, items, done, pos, seg)
         done.update(unordered(slots, items, done))
         for i, item in done.items():
             slots[i].value = value_of(slots[i], item)
@@ -65,10 +68,13 @@ def _next_item(stream: list[object], k: int) -> int:
 
 def events(spec: FormSpec, stream: list[object], annexes: list[tuple[int, list[Line]]]) -> Iterator[Event]:
     annex_at = dict(annexes)
+    file_of = file_numbers(stream)
     for k, el in enumerate(stream):
         if k in annex_at:
             yield from annex_events(spec, annex_at[k])
-        if isinstance(el, Slot):
+        if isinstance(el, PartStart) and id(el) in file_of:
+            yield replace(el, risk_file_no=file_of[id(el)])
+        elif isinstance(el, Slot):
             yield from slot_events(el)
         elif not isinstance(el, Item):
             yield el  # type: ignore[misc]
