@@ -206,7 +206,13 @@ class Binder:
     def close_block(self) -> None:
         st = self.state
         if st.record is not None and (not st.record_keep or _has_content(st.record, st.record_keep)):
-            getattr(self.result, _table_of(st.record)).append(st.record)
+            block = self.spec.block(st.block or "")
+            if block is not None and block.identity and not _has_content(st.record, block.identity):
+                number = getattr(st.record, block.number or "", "")
+                self.result.gap(f"{block.heading}{number}: none of its {', '.join(block.identity)} could be read; "
+                                "the block was left out")
+            else:
+                getattr(self.result, _table_of(st.record)).append(st.record)
         st.record, st.record_keep, st.block = None, (), None
 
     # ------------------------------------------------------------ labels and values

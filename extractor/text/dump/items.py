@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from extractor.forms.events import CheckRead
@@ -33,6 +33,11 @@ def _is_fragment(text: str) -> bool:
     return len(s) <= 2 and not any(ch.isalnum() and not ("ぁ" <= ch <= "ヿ") for ch in s)
 
 
+def _option_head(key: str, option: str) -> bool:
+    """`key` is `option`, or `option` followed by its `（ … ）` text or count."""
+    return key.startswith(option) and (len(key) == len(option) or key[len(option)] == "(")
+
+
 def _in(key: str, options: frozenset[str]) -> bool:
     return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in options)
 
@@ -46,7 +51,7 @@ class Item:
     open: bool = False  # an answer waiting for its `]`
     count_text: str = ""
     checks: list[CheckRead] = field(default_factory=list)
-    option_like: bool = False  # a text that is exactly a ＜選択肢＞ option
+    option_like: bool = False  # a text that is an option's text (or its start): no text value
     origin: Item | None = None  # the text block a paragraph was cut from
 
 
@@ -140,19 +145,48 @@ class ItemBuilder:
             self.set_mark(False, blank)
 
     def close(self, line: Line) -> None:
+        """`]`: the `[` it closes and the answer printed between them.
+
+        `[`, an answer and `]` on consecutive lines close the newest `[`; otherwise the brackets are
+        closed in the order they were opened, each with the first ＜選択肢＞ option printed after the
+        oldest open `[` (a dump may print a column of `[`, then a column of answers, then of `]`).
+        """
         if not self.pending:
             return
-        item = self.pending.pop(0)
-        item.open = False
         prev = self.last()
-        if isinstance(prev, Item) and prev.kind == "text" and prev is not item and len(prev.lines) <= 2:
-            item.answer = "".join(prev.lines)
-            prev.kind = "void"
+        text = prev if isinstance(prev, Item) and prev.kind == "text" and len(prev.lines) <= 2 else None
+        if text is not None and self.right_after(self.pending[-1], text):
+            item, answer = self.pending.pop(), text
+        else:
+            item = self.pending.pop(0)
+            answer = next(self.loose(item), text)
+        item.open = False
+        if answer is not None and answer is not item:
+            item.answer = "".join(answer.lines)
+            answer.kind = "void"
         elif prev is item or item.answer is None:
             self.set_mark(False, item)
 
+    def right_after(self, first: Item, second: Item) -> bool:
+        """`second` is the next piece after `first` in the stream."""
+        tail = [el for el in self.stream[-6:] if not (isinstance(el, Item) and el.kind == "void")]
+        return len(tail) >= 2 and tail[-2] is first and tail[-1] is second
+
+    def loose(self, opened: Item) -> Iterator[Item]:
+        """Texts after `opened` that are exactly one ＜選択肢＞ option (answers printed apart from their brackets)."""
+        seen = False
+        for el in self.stream[-200:]:
+            seen = seen or el is opened
+            if seen and isinstance(el, Item) and el.kind == "text" and len(el.lines) == 1 and (
+                    label_key(el.lines[0]) in self.vocab.choice_options):
+                yield el
+
     def piece(self, line: Line, text: str, first: bool) -> None:
         if not text:
+            return
+        count = patterns().count.search(text)
+        if count and not text[: count.start()].strip() and not text[count.end():].strip():
+            self.attach_count(text)  # `] （2） 件`: the count slot of the answer before it
             return
         glyph = box_glyph(text)
         if glyph is not None:
@@ -230,11 +264,13 @@ class ItemBuilder:
         self.mark, self.run = None, 0
 
     def is_option(self, text: str) -> bool:
+        """`text` is a checkbox option's label: the label alone, with its `（ … ）` text or count, or its start
+        (a label the print wrapped) — not a sentence that starts with an option's words."""
         key = label_key(text)
         if not key:
             return False
-        return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in self.vocab.box_options.get(
-            self.part(), ()))
+        return any(_option_head(key, o) or (len(key) >= 6 and o.startswith(key))
+                   for o in self.vocab.box_options.get(self.part(), ()))
 
     def add_line(self, line: Line, text: str, first: bool) -> None:
         if _is_fragment(text):
@@ -244,9 +280,9 @@ class ItemBuilder:
             self.add(Item("date", line, [text]))
         elif isinstance(last, Item) and last.kind == "text" and first and not line.gap:
             last.lines.append(text)
-            last.option_like = False
+            last.option_like = self.vocab.is_option_text("".join(last.lines))
         else:
-            self.add(Item("text", line, [text], option_like=label_key(text) in self.vocab.choice_options))
+            self.add(Item("text", line, [text], option_like=self.vocab.is_option_text(text)))
 
     def add(self, item: Item) -> None:
         self.stream.append(item)

@@ -85,8 +85,9 @@ def _cuts(lines: list[str]) -> list[int]:
     return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width]
 
 
-def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> list[list[float]]:
-    """w[i][j]: the score of item j as slot i's value; 0 unless the item comes after the slot."""
+def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: Sequence[int]
+            ) -> list[list[float]]:
+    """w[i][j]: the score of item j as slot i's value; 0 unless the item comes after the slot, in its block."""
     order = [pos[id(s)] for s in slots]
     at = [pos[id(it.origin or it)] for it in items]
     first = [it.origin is None or it.origin.lines[: len(it.lines)] == it.lines for it in items]
@@ -94,7 +95,7 @@ def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -
     for i, s in enumerate(slots):
         row = []
         for j, it in enumerate(items):
-            w = score(s, it) if at[j] > order[i] else 0.0
+            w = score(s, it) if at[j] > order[i] and seg[at[j]] == seg[order[i]] else 0.0
             row.append(w + NEAR if w and at[j] == s.near and first[j] else w)
         out.append(row)
     return out
@@ -103,13 +104,13 @@ def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -
 RUN = 0.01  # a label taking one more piece of the same block
 
 
-def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> dict[int, Item]:
+def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: Sequence[int]) -> dict[int, Item]:
     """Slot index -> its item, where every best alignment agrees (see the module docstring)."""
     pieces, runs = paragraphs(items)
     n, m = len(slots), len(pieces)
     if not n or not m:
         return {}
-    w = weights(slots, pieces, pos)
+    w = weights(slots, pieces, pos, seg)
     texty = [s.label.kind in ("text", "none") for s in slots]
 
     def span(i: int, j: int) -> range:

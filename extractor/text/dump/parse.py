@@ -50,7 +50,7 @@ def assign_values(stream: list[object]) -> None:
             pages.setdefault(el.line.page, ([], []))[1].append(el)
     seg = segments(stream)
     for slots, items in pages.values():
-        done = {} if scrambled(slots, items, pos) else align(slots, items, pos)
+        done = {} if scrambled(slots, items, pos) else align(slots, items, pos, seg)
         done = trusted(slots, items, done, pos, seg)
         done.update(unordered(slots, items, done))
         for i, item in done.items():

@@ -1,37 +1,52 @@
-"""Which placements the text settles (experiment)."""
+"""Which placements of the alignment the text settles (experiment)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from extractor.forms.events import BlockStart, PartStart, AnnexStart
 from extractor.text.dump.items import Item
 from extractor.text.dump.match import score
 from extractor.text.dump.scan import Slot
 
 
 def segments(stream: list[object]) -> list[int]:
-    """Segment number of every stream element: a new one at every heading (part, section, block, risk)."""
+    """Segment number of every stream element: a new one at every part and block heading."""
     out, seg = [], 0
     for el in stream:
-        if (not isinstance(el, Slot | Item)) or (isinstance(el, Slot) and el.head is not None):
+        if isinstance(el, BlockStart | PartStart | AnnexStart) or (isinstance(el, Slot) and el.head is not None):
             seg += 1
         out.append(seg)
     return out
 
 
+def _at(item: Item, pos: dict[int, int]) -> int:
+    return pos[id(item.origin or item)] if id(item.origin or item) in pos else pos.get(id(item), -1)
+
+
 def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item], pos: dict[int, int],
             seg: list[int]) -> dict[int, Item]:
+    anchors = {i: it for i, it in done.items() if _unique(slots[i], it, slots, items)}
+    crossed = _crossed(slots, anchors, pos)
     out = {}
     for i, item in done.items():
         s = slots[i]
-        at = pos[id(item.origin or item)] if id(item.origin or item) in pos else pos.get(id(item), -1)
-        if at < 0:
+        at = _at(item, pos)
+        if at < 0 or seg[at] != seg[pos[id(s)]]:
             continue
-        if seg[at] != seg[pos[id(s)]]:
+        if i not in anchors and any(a <= pos[id(s)] <= b or a <= at <= b for a, b in crossed):
             continue
-        adjacent = at == s.near and (item.origin is None or item.origin.lines[: len(item.lines)] == item.lines)
-        if adjacent or _unique(s, item, slots, items):
-            out[i] = item
+        out[i] = item
+    return out
+
+
+def _crossed(slots: Sequence[Slot], anchors: dict[int, Item], pos: dict[int, int]) -> list[tuple[int, int]]:
+    """Stream ranges from a label to its anchor value where another label stands between them."""
+    out = []
+    for i, item in anchors.items():
+        a, b = pos[id(slots[i])], _at(item, pos)
+        if any(a < pos[id(s)] < b for s in slots):
+            out.append((a, b))
     return out
 
 

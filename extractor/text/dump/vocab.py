@@ -63,6 +63,12 @@ class Vocab:
         questions = {lb.key: lb for v in self.labels.values() for lb in v if lb.question}
         self.questions: tuple[Label, ...] = tuple(sorted(questions.values(), key=lambda lb: -len(lb.key)))
         self.choice_options = frozenset(label_key(o) for opts in spec.choices.values() for o in opts)
+        options = self.choice_options | {o for opts in self.box_options.values() for o in opts}
+        self.option_texts = options | {o[:n] for o in options for n in range(6, len(o))}
+
+    def is_option_text(self, text: str) -> bool:
+        """`text` is a ＜選択肢＞ or checkbox option's text, or the start of one cut at the cell's edge."""
+        return label_key(text) in self.option_texts
 
     # ------------------------------------------------------------ headings
 
