@@ -9,7 +9,7 @@ Inputs (made once and kept in `--cache`, default /tmp/pia-dump-audit):
   of `pia_fixtures.dumps`, truth `<name>.expected.json`;
 - synth: PDFs rendered by `pia_fixtures.synth` from random data (several styles), dumped by every tool;
 - xl: spreadsheet prints (`pia_fixtures.xlprint`, LibreOffice) of random data, dumped by every tool;
-- corpus-pdf: the corpus PDFs dumped by every tool (corpus truth).
+- corpus-pdf: the corpus PDFs of forms dumped by every tool (corpus truth); summary-pdf: the 概要 PDFs.
 
 Scores each input with the evaluation scorer's cell rules and prints precision / recall / F1 per input
 and per (set, tool); with `--cells`, every wrong cell (a value claimed that is not the truth).
@@ -114,10 +114,10 @@ def inputs(sets: list[str], cache: Path, tools: list[str]) -> dict[str, list[tup
             out[s] = _pdf_set(sorted((ROOT / "tests" / "fixtures").glob("*/*.pdf")), d, tools)
         elif s in ("synth", "xl"):
             out[s] = _made_set(s, d, tools)
-        elif s == "corpus-pdf":
+        elif s in ("corpus-pdf", "summary-pdf"):
             pairs = []
             for pdf in sorted((CORPUS / "pdf").glob("*.pdf")):
-                if ".scan." in pdf.name:
+                if ".scan." in pdf.name or ("_summary" in pdf.name) != (s == "summary-pdf"):
                     continue
                 stem = pdf.name.split(".")[0]
                 variant = stem + ("-xl" if ".xl." in pdf.name else "-pdf")
@@ -173,7 +173,7 @@ def wrong_cells(mod: ModuleType, truth: dict[str, Any], out: dict[str, list[dict
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--cache", type=Path, default=Path("/tmp/pia-dump-audit"))
-    ap.add_argument("--sets", default="corpus,samples,fixtures,synth,xl,corpus-pdf")
+    ap.add_argument("--sets", default="corpus,samples,fixtures,synth,xl,corpus-pdf,summary-pdf")
     ap.add_argument("--tools", default=",".join(TOOLS))
     ap.add_argument("--cells", action="store_true", help="list every wrong cell")
     ap.add_argument("--only", default="", help="inputs whose name contains this")
