@@ -273,9 +273,12 @@ class ItemBuilder:
                    for o in self.vocab.box_options.get(self.part(), ()))
 
     def add_line(self, line: Line, text: str, first: bool) -> None:
-        if _is_fragment(text):
-            return  # the wrapped end of something printed apart (`ム`, `）`): no value of its own
         last = self.last()
+        if _is_fragment(text):
+            if isinstance(last, Item) and last.kind == "text" and first and not line.gap and (
+                    _open_paren("".join(last.lines)) or len(last.lines[-1]) >= 20):
+                last.lines[-1] += text  # the wrapped end of the text just before (`…も含` / `む）`)
+            return  # else the wrapped end of something printed apart (`ム`, `）`): no value of its own
         if len(text) <= 24 and parse_date(text) is not None:
             self.add(Item("date", line, [text]))
         elif isinstance(last, Item) and last.kind == "text" and first and not line.gap:

@@ -21,7 +21,7 @@ from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
 from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
-from extractor.text.dump.trust import segments, trusted
+from extractor.text.dump.trust import mixed_blocks, segments, trusted
 from extractor.text.dump.values import DumpValue
 
 TARGETED = ("text", "date", "choice", "checkbox", "flags")
@@ -32,7 +32,7 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     lines = split_lines(text)
     scan = Scanner(spec).run(lines)
     assign_values(scan.stream)
-    stream = place(spec, scan.stream)
+    stream = place(spec, mixed_blocks(scan.stream))
     annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
     bind_events(spec, events(spec, stream, annexes), result)
     result.document.n_pages = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractor.forms.events import BlockStart, PartStart, AnnexStart
+from extractor.forms.events import AnnexStart, BlockStart, PartStart, Section, Warn
 from extractor.text.dump.items import Item
 from extractor.text.dump.match import score
 from extractor.text.dump.scan import Slot
@@ -58,3 +58,49 @@ def _unique(slot: Slot, item: Item, slots: Sequence[Slot], items: Sequence[Item]
     if sum(1 for s in slots if score(s, item) >= 2) != 1:
         return False
     return sum(1 for it in items if score(slot, it) >= 2) == 1
+
+
+def mixed_blocks(stream: list[object]) -> list[object]:
+    """Blocks (システムN, 委託事項N, 提供先N …) in which a label is printed twice: the dump mixed two blocks'
+    cells, so none of the block's values is read; a warning names the block.  Returns the stream with
+    the warnings."""
+    out: list[object] = []
+    region: list[Slot] = []
+    head: object = None
+    for el in [*stream, None]:
+        starts = isinstance(el, BlockStart) or (isinstance(el, Slot) and el.head is not None)
+        if el is None or starts or isinstance(el, Section | PartStart | AnnexStart):
+            if head is not None and _repeats(region):
+                for s in region:
+                    s.value = None
+                if isinstance(head, Slot):
+                    head.value = None
+                out.insert(out.index(head) + 1, Warn(f"{_name(head)}: a label is printed twice in the block (the "
+                                                     "dump mixes two blocks' cells); none of its values was read"))
+            head, region = (el if starts else None), []
+        elif isinstance(el, Slot) and head is not None:
+            region.append(el)
+        if el is not None:
+            out.append(el)
+    return out
+
+
+def _repeats(slots: list[Slot]) -> bool:
+    """A label printed twice, other than a row a page break split (its label printed again first on the next page)."""
+    seen: dict[str, Slot] = {}
+    for k, s in enumerate(slots):
+        if not s.label.key:
+            continue
+        before = seen.get(s.label.key)
+        page_head = k == 0 or slots[k - 1].line.page < s.line.page
+        if before is not None and not (page_head and before.line.page == s.line.page - 1):
+            return True
+        seen[s.label.key] = s
+    return False
+
+
+def _name(head: object) -> str:
+    event = head.head if isinstance(head, Slot) else head
+    if isinstance(event, BlockStart):
+        return f"{event.block.heading}{event.number} (page {event.where.page}, line {event.where.line})"
+    return "a block"
