@@ -207,10 +207,10 @@ class Binder:
         st = self.state
         if st.record is not None and (not st.record_keep or _has_content(st.record, st.record_keep)):
             block = self.spec.block(st.block or "")
-            if block is not None and block.identity and not _has_content(st.record, block.identity):
+            if block is not None and not _identified(st.record, block.identity):
                 number = getattr(st.record, block.number or "", "")
-                self.result.gap(f"{block.heading}{number}: none of its {', '.join(block.identity)} could be read; "
-                                "the block was left out")
+                self.result.gap(f"{block.heading}{number}: fewer than two of its {', '.join(block.identity)} could "
+                                "be read, too little to tell it from the other blocks; the block was left out")
             else:
                 getattr(self.result, _table_of(st.record)).append(st.record)
         st.record, st.record_keep, st.block = None, (), None
@@ -295,6 +295,11 @@ def _has_content(record: object, columns: tuple[str, ...]) -> bool:
         if v and str(v).strip() and label_key(str(v)) not in empty:
             return True
     return False
+
+
+def _identified(record: object, identity: tuple[str, ...]) -> bool:
+    """Two of the columns that tell a block from its siblings hold a value (one, when only one is named)."""
+    return sum(_has_content(record, (c,)) for c in identity) >= min(2, len(identity))
 
 
 def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult) -> None:

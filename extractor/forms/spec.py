@@ -65,7 +65,7 @@ class Block:
     set: dict[str, str] = field(default_factory=dict)  # fixed column values (recipients.kind)
     risk: bool = False  # a リスクN: heading
     keep_if_any: tuple[str, ...] = ()  # a block none of whose columns hold a value is a printed placeholder
-    identity: tuple[str, ...] = ()  # the columns that tell the block from its siblings; none read: left out
+    identity: tuple[str, ...] = ()  # the columns that tell the block from its siblings; fewer than two read: left out
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,8 @@ class ItemBuilder:
             elif is_close(piece):
                 self.close(line)
                 k += 1
+            elif self.vocab.is_legend_line(piece.strip()):
+                k += 1  # `[ ] 1） 定めている`: a legend printed after a bracket is no answer
             else:
                 self.piece(line, piece.strip(), first=k == 0)
                 k += 1

@@ -65,6 +65,7 @@ class Vocab:
         self.choice_options = frozenset(label_key(o) for opts in spec.choices.values() for o in opts)
         options = self.choice_options | {o for opts in self.box_options.values() for o in opts}
         self.option_texts = options | {o[:n] for o in options for n in range(6, len(o))}
+        self.choice_starts = frozenset(o[:n] for o in self.choice_options for n in range(1, len(o)))
 
     def is_option_text(self, text: str) -> bool:
         """`text` is a ＜選択肢＞ or checkbox option's text, or the start of one cut at the cell's edge."""
@@ -173,11 +174,13 @@ class Vocab:
         return len(key) >= 3 and key in self.prefixes.get(part, frozenset())
 
     def is_legend_line(self, text: str) -> bool:
-        """`1） 10人未満 2） 10人以上50人未満`: numbered options of the form's ＜選択肢＞ sets."""
+        """`1） 10人未満 2） 10人以上50人未満`: numbered options of the form's ＜選択肢＞ sets (the last one may be
+        cut at the line's end: `1） 特に力を入れて行っている 2） 十分に`)."""
         if not patterns().option_no.match(text):
             return False
-        found = parse_legend(text)
-        return bool(found) and all(label_key(o) in self.choice_options for _, o in found)
+        found = [label_key(o) for _, o in parse_legend(text)]
+        return bool(found) and all(o in self.choice_options for o in found[:-1]) and (
+            found[-1] in self.choice_options or found[-1] in self.choice_starts)
 
 
 def _box_options(labels: tuple[Label, ...]) -> tuple[str, ...]:
