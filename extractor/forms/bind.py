@@ -75,8 +75,9 @@ class State:
 class Binder:
     """Events -> records on `result`; see the module docstring."""
 
-    def __init__(self, spec: FormSpec, result: DocumentResult) -> None:
+    def __init__(self, spec: FormSpec, result: DocumentResult, loose: bool = False) -> None:
         self.spec, self.result = spec, result
+        self.loose = loose  # headings may come out of order (text dumps): see `out_of_order`
         self.doc_id = result.document.doc_id
         self.state = State()
         self.fields = FieldIndex(spec)
@@ -225,13 +226,20 @@ class Binder:
             if cover is not None:
                 apply.apply_field(self, cover, self.result.document, e.value, e.where)
             return
-        fld = self.fields.find(e.label, st.context(e))
+        fld = self.fields.find(e.label, st.context(e)) or self.out_of_order(e)
         if st.part.risks and not e.in_heading and self.is_choice(e):
             apply.bind_risk_row(self, e)
         if fld is not None and fld.kind == "names":
             apply.names_to_rows(self, fld, e.value, e.where)
         elif fld is not None and (record := self.record_for(fld.table)) is not None:
             apply.apply_field(self, fld, record, e.value, e.where)
+
+    def out_of_order(self, e: Labeled) -> Field | None:
+        """For a reader whose headings may come out of order (`loose`): a label outside blocks that fits no
+        field where the binder is, but is its part's only field printed so, is that field."""
+        if not self.loose or self.state.block is not None:
+            return None
+        return self.fields.anywhere(e.label, self.state.context(e))
 
     def is_choice(self, e: Labeled) -> bool:
         return e.value.has_legend() or (self.fields.is_question(e.label) and e.value.has_bracket())
@@ -302,6 +310,6 @@ def _identified(record: object, identity: tuple[str, ...]) -> bool:
     return sum(_has_content(record, (c,)) for c in identity) >= min(2, len(identity))
 
 
-def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult) -> None:
-    """Records on `result` from a reader's events."""
-    Binder(spec, result).bind(events)
+def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult, loose: bool = False) -> None:
+    """Records on `result` from a reader's events (`loose`: headings may come out of order)."""
+    Binder(spec, result, loose).bind(events)

@@ -60,6 +60,15 @@ class FieldIndex:
             return False
         return not (f.group and (ctx.group is None or label_key(f.group) not in label_key(ctx.group)))
 
+    def anywhere(self, label: str, ctx: Context) -> Field | None:
+        """The field of the context's part printed with this label, when it is the only one (and outside
+        blocks), whatever section or group the reader last saw (a dump whose headings came out of order)."""
+        key = label_key(label)
+        if ctx.part is None or key in {label_key(t) for t in self.spec.printed.get(ctx.part.key, ())}:
+            return None  # also printed elsewhere in the part, without a column
+        found = [f for f in self.by_key.get(key, ()) if f.part == ctx.part.key and f.in_heading == ctx.in_heading]
+        return found[0] if len(found) == 1 and not found[0].block else None
+
     def cover_field(self, label: str) -> Field | None:
         key = label_key(label)
         return next((f for f in self.spec.cover if key in f.keys), None)

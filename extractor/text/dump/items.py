@@ -285,7 +285,8 @@ class ItemBuilder:
             self.add(Item("date", line, [text]))
         elif isinstance(last, Item) and last.kind == "text" and first and not line.gap:
             last.lines.append(text)
-            last.option_like = self.vocab.is_option_text("".join(last.lines))
+            last.option_like = self.vocab.is_option_text("".join(last.lines)) or (
+                last.option_like and self.vocab.is_option_text(text))  # a column of option texts
         else:
             self.add(Item("text", line, [text], option_like=self.vocab.is_option_text(text)))
 

@@ -18,6 +18,7 @@ from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
+from extractor.text.dump.order import headings_first
 from extractor.text.dump.match import align, scrambled, unordered, value_of
 from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
@@ -29,12 +30,12 @@ TARGETED = ("text", "date", "choice", "checkbox", "flags")
 
 def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     """Records of `result` from a dump of a `spec` form."""
-    lines = split_lines(text)
+    lines = headings_first(spec, split_lines(text))
     scan = Scanner(spec).run(lines)
     assign_values(scan.stream)
     stream = place(spec, mixed_blocks(scan.stream))
     annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
-    bind_events(spec, events(spec, stream, annexes), result)
+    bind_events(spec, events(spec, stream, annexes), result, loose=True)
     result.document.n_pages = None
 
 
