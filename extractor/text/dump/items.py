@@ -53,6 +53,7 @@ class Item:
     checks: list[CheckRead] = field(default_factory=list)
     option_like: bool = False  # a text that is an option's text (or its start): no text value
     origin: Item | None = None  # the text block a paragraph was cut from
+    pieces: int = 1  # how many paragraphs of `origin` it joins
 
 
 class ItemBuilder:

@@ -134,7 +134,8 @@ def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg
 
 
 def _merged(pieces: Sequence[Item]) -> Item:
-    return Item("text", pieces[0].line, [x for p in pieces for x in p.lines])
+    return Item("text", pieces[0].line, [x for p in pieces for x in p.lines], origin=pieces[0].origin,
+                pieces=len(pieces))
 
 
 Span = Callable[[int, int], range]

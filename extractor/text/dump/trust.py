@@ -21,7 +21,12 @@ def segments(stream: list[object]) -> list[int]:
 
 
 def _at(item: Item, pos: dict[int, int]) -> int:
-    return pos[id(item.origin or item)] if id(item.origin or item) in pos else pos.get(id(item), -1)
+    return pos[id(item.origin or item)]
+
+
+def _whole(item: Item) -> bool:
+    """The value is a whole text block of the dump, or one piece of it (not several pieces of a shared one)."""
+    return item.origin is None or item.pieces == 1
 
 
 def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item], pos: dict[int, int],
@@ -32,7 +37,7 @@ def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item],
     for i, item in done.items():
         s = slots[i]
         at = _at(item, pos)
-        if at < 0 or seg[at] != seg[pos[id(s)]]:
+        if not _whole(item) or seg[at] != seg[pos[id(s)]]:
             continue
         if i not in anchors and any(a <= pos[id(s)] <= b or a <= at <= b for a, b in crossed):
             continue
