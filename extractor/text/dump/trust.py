@@ -33,15 +33,36 @@ def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item],
             seg: list[int]) -> dict[int, Item]:
     anchors = {i: it for i, it in done.items() if _unique(slots[i], it, slots, items)}
     crossed = _crossed(slots, anchors, pos)
+    displaced = _displaced(slots, items, done, pos)
     out = {}
     for i, item in done.items():
         s = slots[i]
         at = _at(item, pos)
         if not _whole(item) or seg[at] != seg[pos[id(s)]]:
             continue
-        if i not in anchors and any(a <= pos[id(s)] <= b or a <= at <= b for a, b in crossed):
+        if i not in anchors and (i in displaced or any(a <= pos[id(s)] <= b or a <= at <= b for a, b in crossed)):
             continue
         out[i] = item
+    return out
+
+
+def _displaced(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item], pos: dict[int, int]) -> set[int]:
+    """Slots whose placement goes against the order the dump printed label and value in: a label given the
+    value printed right after another label that takes it, skipping over a value it could take itself; and
+    that other label, which then holds something else."""
+    at = {id(it.origin or it): k for k, it in enumerate(items)}
+    by_near = {s.near: i for i, s in enumerate(slots) if s.near >= 0}
+    out: set[int] = set()
+    for t, item in done.items():
+        first = _at(item, pos)
+        owner = by_near.get(first)
+        if owner is None or owner == t or not score(slots[owner], item):
+            continue
+        between = [it for it in items if pos[id(slots[t])] < _at(it, pos) < first]
+        if any(score(slots[t], it) for it in between):
+            out.add(t)
+            if done.get(owner) is not item:
+                out.add(owner)
     return out
 
 
