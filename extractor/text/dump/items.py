@@ -51,6 +51,7 @@ class Item:
     open: bool = False  # an answer waiting for its `]`
     count_text: str = ""
     checks: list[CheckRead] = field(default_factory=list)
+    inline: list[bool] = field(default_factory=list)  # per check: its marker printed on its line
     option_like: bool = False  # a text that is an option's text (or its start): no text value
     origin: Item | None = None  # the text block a paragraph was cut from
     pieces: int = 1  # how many paragraphs of `origin` it joins
@@ -66,6 +67,7 @@ class ItemBuilder:
         self.run = 0  # markers since the last label text (a column of markers cut from their labels)
         self.pending: list[Item] = []  # answers whose `]` is still to come
         self.mark: tuple[bool | None, Item | None] | None = None  # a marker waiting for its label
+        self.mark_no = 0  # the line the marker was printed on
 
     def reset(self) -> None:
         self.pending, self.mark, self.run = [], None, 0
@@ -123,7 +125,7 @@ class ItemBuilder:
         if inner is None:  # `[ 十分である` / `[ ○` / `[` with the rest on later lines
             rest = ps[k + 1].strip() if k + 1 < len(ps) and not is_open(ps[k + 1]) else ""
             if rest and marker_state(rest) is True:
-                self.set_mark(True, None)
+                self.set_mark(True, None, line)
             elif rest:
                 self.add(Item("answer", line, answer=rest))
             else:
@@ -139,13 +141,13 @@ class ItemBuilder:
         if state is None:
             self.add(Item("answer", line, answer=inner.strip()))
         elif state:
-            self.set_mark(True, None)
+            self.set_mark(True, None, line)
         elif before and isinstance(last, Item) and last.kind == "text" and not self.is_option(before):
             last.kind, last.answer = "answer", before  # `定めている[ ]`
         else:
             blank = Item("answer", line)
             self.add(blank)
-            self.set_mark(False, blank)
+            self.set_mark(False, blank, line)
 
     def close(self, line: Line) -> None:
         """`]`: the `[` it closes and the answer printed between them.
@@ -168,7 +170,7 @@ class ItemBuilder:
             item.answer = "".join(answer.lines)
             answer.kind = "void"
         elif prev is item or item.answer is None:
-            self.set_mark(False, item)
+            self.set_mark(False, item, line)
 
     def right_after(self, first: Item, second: Item) -> bool:
         """`second` is the next piece after `first` in the stream."""
@@ -193,12 +195,12 @@ class ItemBuilder:
             return
         glyph = box_glyph(text)
         if glyph is not None:
-            self.set_mark(glyph[0], None)
+            self.set_mark(glyph[0], None, line)
             text = glyph[1]
             if not text:
                 return
         if len(text) == 1 and marker_state(text) is True:
-            self.set_mark(True, None)
+            self.set_mark(True, None, line)
             return
         if self.mark is not None and self.is_option(text):
             self.check(line, text, self.mark[0])
@@ -213,12 +215,14 @@ class ItemBuilder:
             self.mark[1].kind = "void"  # the empty bracket was a marker, not a blank answer
         if self.run > 1:
             state = None  # one of a column of markers: which one is this label's is lost
+        inline = self.mark is not None and self.mark_no == line.no
         self.mark, self.run = None, 0
         group = self.group_for(text)
         if group is None:
             group = Item("checks", line)
             self.add(group)
         group.checks.append(CheckRead(text, state))
+        group.inline.append(inline)
 
     def group_for(self, text: str) -> Item | None:
         """The check group printed just before whose option set also holds `text` (one checkbox field)."""
@@ -251,6 +255,10 @@ class ItemBuilder:
                     if head not in options and any(o.startswith(head + key) or ((head + key).startswith(o)
                                                    and len(head) < len(o)) for o in options):
                         c.label += text
+                        if c is not last:  # options printed in two columns, their cells interleaved:
+                            for other, inline in zip(el.checks, el.inline, strict=True):
+                                if not inline:  # which marker printed on a line of its own is whose is lost
+                                    other.checked = None
                         return True
                 return False
         return False
@@ -259,8 +267,8 @@ class ItemBuilder:
         last = self.last()
         return isinstance(last, Item) and last.kind == "checks"
 
-    def set_mark(self, state: bool | None, blank: Item | None) -> None:
-        self.mark = (state, blank)
+    def set_mark(self, state: bool | None, blank: Item | None, line: Line) -> None:
+        self.mark, self.mark_no = (state, blank), line.no
         self.run += 1
 
     def flush_marker(self) -> None:
