@@ -34,16 +34,26 @@ def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item],
     anchors = {i: it for i, it in done.items() if _unique(slots[i], it, slots, items)}
     crossed = _crossed(slots, anchors, pos)
     displaced = _displaced(slots, items, done, pos)
+    shared = _shared(done)
     out = {}
     for i, item in done.items():
         s = slots[i]
         at = _at(item, pos)
-        if not _whole(item) or seg[at] != seg[pos[id(s)]]:
+        if not _whole(item) or seg[at] != seg[pos[id(s)]] or id(item.origin) in shared:
             continue
         if i not in anchors and (i in displaced or any(a <= pos[id(s)] <= b or a <= at <= b for a, b in crossed)):
             continue
         out[i] = item
     return out
+
+
+def _shared(done: dict[int, Item]) -> set[int]:
+    """ids of the text blocks whose paragraphs went to more than one label (where one value ends is a guess)."""
+    seen: dict[int, int] = {}
+    for item in done.values():
+        if item.origin is not None:
+            seen[id(item.origin)] = seen.get(id(item.origin), 0) + 1
+    return {k for k, n in seen.items() if n > 1}
 
 
 def _displaced(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item], pos: dict[int, int]) -> set[int]:
