@@ -32,6 +32,7 @@ from extractor.forms.events import (
     Warn,
     Where,
 )
+from extractor.forms.identity import drop_siblings, has_content, unidentified
 from extractor.forms.lookup import Context, FieldIndex, full_title, is_own_section, more_titles
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
@@ -85,6 +86,7 @@ class Binder:
         self.annex_refs: dict[str, int] = {}
         self.read: set[tuple[int, str]] = set()  # (id of a kept record, field unit) bound from the document
         self.kept: list[Any] = []  # records whose ids `read` holds (so an id is never reused)
+        self.dropped: set[tuple[str, int | None]] = set()  # (block, file) of blocks left out unidentified
         self.risk_heading = next((b.heading for b in spec.blocks if b.risk), None)
 
     def bind(self, events: Iterable[Event]) -> None:
@@ -206,12 +208,12 @@ class Binder:
 
     def close_block(self) -> None:
         st = self.state
-        if st.record is not None and (not st.record_keep or _has_content(st.record, st.record_keep)):
+        if st.record is not None and (not st.record_keep or has_content(st.record, st.record_keep)):
             block = self.spec.block(st.block or "")
-            if block is not None and not _identified(st.record, block.identity):
-                number = getattr(st.record, block.number or "", "")
-                self.result.gap(f"{block.heading}{number}: fewer than two of its {', '.join(block.identity)} could "
-                                "be read, too little to tell it from the other blocks; the block was left out")
+            why = unidentified(block, st.record) if block is not None else None
+            if why is not None and block is not None:
+                self.result.gap(why)
+                self.dropped.add((block.name, getattr(st.record, "file_no", None)))
             else:
                 getattr(self.result, _table_of(st.record)).append(st.record)
         st.record, st.record_keep, st.block = None, (), None
@@ -266,6 +268,7 @@ class Binder:
 
     def finish(self) -> None:
         self.close_block()
+        drop_siblings(self.spec, self.result, self.dropped)
         apply.check_counts(self.spec, self.result)
         settle_pages(self.result)
         for rec in self.result.recipients:
@@ -294,20 +297,6 @@ _TABLE_OF = {row_type: table for table, row_type in ROW_TYPES.items()}
 
 def _table_of(record: object) -> str:
     return _TABLE_OF[type(record)]
-
-
-def _has_content(record: object, columns: tuple[str, ...]) -> bool:
-    empty = {label_key(v) for v in patterns().words.empty_values}
-    for col in columns:
-        v = getattr(record, col)
-        if v and str(v).strip() and label_key(str(v)) not in empty:
-            return True
-    return False
-
-
-def _identified(record: object, identity: tuple[str, ...]) -> bool:
-    """Two of the columns that tell a block from its siblings hold a value (one, when only one is named)."""
-    return sum(_has_content(record, (c,)) for c in identity) >= min(2, len(identity))
 
 
 def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult, loose: bool = False) -> None:

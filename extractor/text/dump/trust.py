@@ -35,15 +35,33 @@ def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item],
     crossed = _crossed(slots, anchors, pos)
     displaced = _displaced(slots, items, done, pos)
     shared = _shared(done)
+    spill = _spilled(slots, items, pos, seg)
     out = {}
     for i, item in done.items():
         s = slots[i]
         at = _at(item, pos)
         if not _whole(item) or seg[at] != seg[pos[id(s)]] or id(item.origin) in shared:
             continue
+        if i not in anchors and at <= spill.get(seg[at], -1) and any(
+                k not in done and seg[pos[id(t)]] < seg[at] and score(t, item) for k, t in enumerate(slots)):
+            continue  # it may be a value of the last block's that the dump printed after this block's heading
         if i not in anchors and (i in displaced or any(a <= pos[id(s)] <= b or a <= at <= b for a, b in crossed)):
             continue
         out[i] = item
+    return out
+
+
+def _spilled(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: list[int]) -> dict[int, int]:
+    """Segment -> the last position of a value printed in it that only a label of an earlier block can take (the
+    dump printed the last block's values after the next block's heading: what comes before it is not settled)."""
+    out: dict[int, int] = {}
+    for it in items:
+        if it.kind not in ("answer", "checks", "date"):
+            continue
+        at = _at(it, pos)
+        takers = [s for s in slots if pos[id(s)] < at and score(s, it) >= 2]
+        if takers and all(seg[pos[id(s)]] < seg[at] for s in takers):
+            out[seg[at]] = max(out.get(seg[at], -1), at)
     return out
 
 
