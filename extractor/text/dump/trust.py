@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractor.forms.events import AnnexStart, BlockStart, PartStart, Section, Warn
+from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading, Section, Warn
 from extractor.text.dump.items import Item
 from extractor.text.dump.match import score
 from extractor.text.dump.scan import Slot
 
 
 def segments(stream: list[object]) -> list[int]:
-    """Segment number of every stream element: a new one at every part and block heading."""
+    """Segment number of every stream element: a new one at every part, block and risk heading."""
     out, seg = [], 0
     for el in stream:
-        if isinstance(el, BlockStart | PartStart | AnnexStart) or (isinstance(el, Slot) and el.head is not None):
+        if isinstance(el, BlockStart | PartStart | AnnexStart | RiskHeading) or (
+                isinstance(el, Slot) and el.head is not None):
             seg += 1
         out.append(seg)
     return out
