@@ -49,6 +49,7 @@ class Item:
     lines: list[str] = field(default_factory=list)
     answer: str | None = None
     open: bool = False  # an answer waiting for its `]`
+    floating: bool = False  # an answer printed apart from its `[`: where it stands is not settled
     count_text: str = ""
     checks: list[CheckRead] = field(default_factory=list)
     inline: list[bool] = field(default_factory=list)  # per check: its marker printed on its line
@@ -68,6 +69,8 @@ class ItemBuilder:
         self.pending: list[Item] = []  # answers whose `]` is still to come
         self.mark: tuple[bool | None, Item | None] | None = None  # a marker waiting for its label
         self.mark_no = 0  # the line the marker was printed on
+        self.stray_page = 0  # the last page a `]` came before its `[`
+        self.balance: dict[int, int] = {}  # page -> `[` less `]` printed on it so far
 
     def reset(self) -> None:
         self.pending, self.mark, self.run = [], None, 0
@@ -131,6 +134,7 @@ class ItemBuilder:
             else:
                 item = Item("answer", line, open=True)
                 self.pending.append(item)
+                self.balance[line.page] = self.balance.get(line.page, 0) + 1
                 self.add(item)
             return k + 2 if rest else k + 1
         self.complete(line, inner, before=ps[k - 1].strip() if k else "")
@@ -154,8 +158,13 @@ class ItemBuilder:
 
         `[`, an answer and `]` on consecutive lines close the newest `[`; otherwise the brackets are
         closed in the order they were opened, each with the first ＜選択肢＞ option printed after the
-        oldest open `[` (a dump may print a column of `[`, then a column of answers, then of `]`).
+        oldest open `[` (a dump may print a column of `[`, then a column of answers, then of `]`) —
+        unless a `]` came before any `[` on the page: then such an answer's place is not settled.
         """
+        if self.balance.get(line.page, 0) <= 0:
+            self.stray_page = line.page  # a `]` before its `[` on the page: its brackets came out of order
+        self.balance[line.page] = self.balance.get(line.page, 0) - 1
+        self.pending = [p for p in self.pending if p.line.page == line.page]  # a `[` closes on its own page
         if not self.pending:
             return
         prev = self.last()
@@ -165,6 +174,7 @@ class ItemBuilder:
         else:
             item = self.pending.pop(0)
             answer = next(self.loose(item), text)
+            item.floating = self.stray_page == line.page and answer is not None and not self.follows(item, answer)
         item.open = False
         if answer is not None and answer is not item:
             item.answer = "".join(answer.lines)
@@ -176,6 +186,15 @@ class ItemBuilder:
         """`second` is the next piece after `first` in the stream."""
         tail = [el for el in self.stream[-6:] if not (isinstance(el, Item) and el.kind == "void")]
         return len(tail) >= 2 and tail[-2] is first and tail[-1] is second
+
+    def follows(self, first: Item, second: Item) -> bool:
+        """`second` is the next value piece after `first` in the stream (nothing but voids between)."""
+        at = next((k for k in range(len(self.stream) - 1, -1, -1) if self.stream[k] is first), -1)
+        for el in self.stream[at + 1:]:
+            if isinstance(el, Item) and el.kind == "void":
+                continue
+            return el is second
+        return False
 
     def loose(self, opened: Item) -> Iterator[Item]:
         """Texts after `opened` that are exactly one ＜選択肢＞ option (answers printed apart from their brackets)."""

@@ -43,6 +43,8 @@ def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item],
         at = _at(item, pos)
         if not _whole(item) or seg[at] != seg[pos[id(s)]] or id(item.origin) in shared:
             continue
+        if item.floating and i not in anchors:
+            continue
         if i not in anchors and at <= spill.get(seg[at], -1) and any(
                 k not in done and seg[pos[id(t)]] < seg[at] and score(t, item) for k, t in enumerate(slots)):
             continue  # it may be a value of the last block's that the dump printed after this block's heading
