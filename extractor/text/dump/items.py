@@ -174,7 +174,8 @@ class ItemBuilder:
         else:
             item = self.pending.pop(0)
             answer = next(self.loose(item), text)
-            item.floating = self.stray_page == line.page and answer is not None and not self.follows(item, answer)
+            apart = answer is not None and not self.follows(item, answer)
+            item.floating = apart and (self.stray_page == line.page or self.option_before(item))
         item.open = False
         if answer is not None and answer is not item:
             item.answer = "".join(answer.lines)
@@ -195,6 +196,14 @@ class ItemBuilder:
                 continue
             return el is second
         return False
+
+    def option_before(self, opened: Item) -> bool:
+        """An option text printed right before the `[` (its answer may stand before it as well as after)."""
+        at = next((k for k in range(len(self.stream) - 1, -1, -1) if self.stream[k] is opened), 0)
+        before = next((el for el in reversed(self.stream[:at])
+                       if not (isinstance(el, Item) and el.kind == "void")), None)
+        return isinstance(before, Item) and before.kind == "text" and len(before.lines) == 1 and (
+            label_key(before.lines[0]) in self.vocab.choice_options)
 
     def loose(self, opened: Item) -> Iterator[Item]:
         """Texts after `opened` that are exactly one ＜選択肢＞ option (answers printed apart from their brackets)."""
