@@ -33,11 +33,6 @@ def _is_fragment(text: str) -> bool:
     return len(s) <= 2 and not any(ch.isalnum() and not ("ぁ" <= ch <= "ヿ") for ch in s)
 
 
-def _option_head(key: str, option: str) -> bool:
-    """`key` is `option`, or `option` followed by its `（ … ）` text or count."""
-    return key.startswith(option) and (len(key) == len(option) or key[len(option)] == "(")
-
-
 def _in(key: str, options: frozenset[str]) -> bool:
     return any(key.startswith(o) or (len(key) >= 6 and o.startswith(key)) for o in options)
 
@@ -306,10 +301,7 @@ class ItemBuilder:
         """`text` is a checkbox option's label: the label alone, with its `（ … ）` text or count, or its start
         (a label the print wrapped) — not a sentence that starts with an option's words."""
         key = label_key(text)
-        if not key:
-            return False
-        return any(_option_head(key, o) or (len(key) >= 6 and o.startswith(key))
-                   for o in self.vocab.box_options.get(self.part(), ()))
+        return bool(key) and self.vocab.is_box_option(self.part(), key)
 
     def add_line(self, line: Line, text: str, first: bool) -> None:
         last = self.last()

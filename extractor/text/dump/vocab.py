@@ -66,6 +66,16 @@ class Vocab:
         options = self.choice_options | {o for opts in self.box_options.values() for o in opts}
         self.option_texts = options | {o[:n] for o in options for n in range(6, len(o))}
         self.choice_starts = frozenset(o[:n] for o in self.choice_options for n in range(1, len(o)))
+        self.by_head = {k: _by_head(v) for k, v in self.labels.items()}  # labels by their first two characters
+        self.box_starts = {k: frozenset(o[:n] for o in v for n in range(6, len(o))) for k, v in self.box_options.items()}
+
+    def is_box_option(self, part: str, key: str) -> bool:
+        """`key` is a checkbox option of the part: alone, followed by its `（ … ）` text or count, or its start
+        (six characters or more: a label the print wrapped)."""
+        if key in self.box_starts.get(part, frozenset()):
+            return True
+        return any(key.startswith(o) and (len(key) == len(o) or key[len(o)] == "(")
+                   for o in self.box_options.get(part, ()) if o[:1] == key[:1])
 
     def is_option_text(self, text: str) -> bool:
         """`text` is a ＜選択肢＞ or checkbox option's text, or the start of one cut at the cell's edge."""
@@ -130,7 +140,7 @@ class Vocab:
     def label_at(self, part: str, text: str) -> tuple[Label, str] | None:
         """The label `text` starts with, and the rest of the line (an inline value)."""
         key = label_key(text)
-        for lb in self.labels.get(part, ()):
+        for lb in self.by_head.get(part, {}).get(key[:2], ()):
             if not key.startswith(lb.key):
                 continue
             end = label_prefix_end(text, lb.key)
@@ -181,6 +191,14 @@ class Vocab:
         found = [label_key(o) for _, o in parse_legend(text)]
         return bool(found) and all(o in self.choice_options for o in found[:-1]) and (
             found[-1] in self.choice_options or found[-1] in self.choice_starts)
+
+
+def _by_head(labels: tuple[Label, ...]) -> dict[str, tuple[Label, ...]]:
+    """Labels (longest first) by the first two characters of their key."""
+    out: dict[str, list[Label]] = {}
+    for lb in labels:
+        out.setdefault(lb.key[:2], []).append(lb)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _box_options(labels: tuple[Label, ...]) -> tuple[str, ...]:
