@@ -14,9 +14,10 @@ are not given to a neighbour.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
-from extractor.forms.choices import resolve_answer
+from extractor.forms.choices import match_options, resolve_answer
 from extractor.forms.events import CheckRead
 from extractor.text.dump.items import Item
 from extractor.text.dump.scan import Slot
@@ -46,16 +47,24 @@ def _choice_score(item: Item, options: tuple[str, ...]) -> float:
     if item.kind == "answer":
         if not item.answer:
             return 1.0
-        return 3.0 if resolve_answer(item.answer, (), options).code is not None else 0.0
+        return 3.0 if _names_option(item.answer, options) else 0.0
     if item.kind == "text" and len(item.lines) == 1:
-        return 2.0 if resolve_answer(item.lines[0], (), options).code is not None else 0.0
+        return 2.0 if _names_option(item.lines[0], options) else 0.0
     return 0.0
 
 
-def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
-    from extractor.forms.choices import match_options
+@lru_cache(maxsize=8192)
+def _names_option(answer: str, options: tuple[str, ...]) -> bool:
+    return resolve_answer(answer, (), options).code is not None
 
-    return bool(match_options(item.checks, options))
+
+def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
+    return _labels_fit(tuple(c.label for c in item.checks), options)
+
+
+@lru_cache(maxsize=4096)
+def _labels_fit(labels: tuple[str, ...], options: tuple[str, ...]) -> bool:
+    return bool(match_options([CheckRead(label, None) for label in labels], options))
 
 
 def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:
@@ -192,8 +201,6 @@ def value_of(slot: Slot, item: Item) -> DumpValue:
 
 def _complete(checks: list[CheckRead], options: tuple[str, ...]) -> tuple[CheckRead, ...]:
     """The group's items, plus an unread item for each option the dump did not show (so a list is not guessed)."""
-    from extractor.forms.choices import match_options
-
     seen = {h.option for h in match_options(checks, options)}
     return (*checks, *(CheckRead(o, None) for o in options if o not in seen))
 
