@@ -78,7 +78,7 @@ class Binder:
 
     def __init__(self, spec: FormSpec, result: DocumentResult, loose: bool = False) -> None:
         self.spec, self.result = spec, result
-        self.loose = loose  # headings may come out of order (text dumps): see `out_of_order`
+        self.loose = loose  # headings may come out of order (text dumps): see `FieldIndex.anywhere`
         self.doc_id = result.document.doc_id
         self.state = State()
         self.fields = FieldIndex(spec)
@@ -228,20 +228,15 @@ class Binder:
             if cover is not None:
                 apply.apply_field(self, cover, self.result.document, e.value, e.where)
             return
-        fld = self.fields.find(e.label, st.context(e)) or self.out_of_order(e)
+        fld = self.fields.find(e.label, st.context(e))
+        if fld is None and self.loose and st.block is None:  # headings out of order: the part's only such field
+            fld = self.fields.anywhere(e.label, st.context(e))
         if st.part.risks and not e.in_heading and self.is_choice(e):
             apply.bind_risk_row(self, e)
         if fld is not None and fld.kind == "names":
             apply.names_to_rows(self, fld, e.value, e.where)
         elif fld is not None and (record := self.record_for(fld.table)) is not None:
             apply.apply_field(self, fld, record, e.value, e.where)
-
-    def out_of_order(self, e: Labeled) -> Field | None:
-        """For a reader whose headings may come out of order (`loose`): a label outside blocks that fits no
-        field where the binder is, but is its part's only field printed so, is that field."""
-        if not self.loose or self.state.block is not None:
-            return None
-        return self.fields.anywhere(e.label, self.state.context(e))
 
     def is_choice(self, e: Labeled) -> bool:
         return e.value.has_legend() or (self.fields.is_question(e.label) and e.value.has_bracket())

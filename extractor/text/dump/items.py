@@ -53,8 +53,8 @@ class Item:
     pieces: int = 1  # how many paragraphs of `origin` it joins
 
 
-class ItemBuilder:
-    """Appends the value pieces of lines to `stream` (see the module docstring)."""
+class _Pieces:
+    """The builder's state: the stream it appends to, the open brackets and a marker waiting for its label."""
 
     def __init__(self, stream: list[object], vocab: Vocab, part: Callable[[], str]) -> None:
         self.stream = stream
@@ -77,41 +77,29 @@ class ItemBuilder:
                 return el
         return None
 
-    def add_text(self, line: Line, text: str) -> None:
-        p = patterns()
-        mark = p.legend_mark.search(text)
-        if mark:
-            text = text[: mark.start()].strip()
-        if self.vocab.is_legend_line(text):
-            return
-        if not text or label_key(text) == "":
-            return
-        count = p.count.search(text)
-        if count and not text[: count.start()].strip() and not any(c in text for c in "[]［］"):
-            self.attach_count(text)
-            return
-        self.add_pieces(line, pieces(text))
+    def add(self, item: Item) -> None:
+        self.stream.append(item)
 
-    def attach_count(self, text: str) -> None:
-        for el in reversed(self.stream[-8:]):
-            if isinstance(el, Item) and el.kind == "answer":
-                el.count_text += " " + text
-                return
+    def set_mark(self, state: bool | None, blank: Item | None, line: Line) -> None:
+        self.mark, self.mark_no = (state, blank), line.no
+        self.run += 1
 
-    def add_pieces(self, line: Line, ps: list[str]) -> None:
-        k = 0
-        while k < len(ps):
-            piece = ps[k]
-            if is_open(piece):
-                k = self.bracket(line, ps, k)
-            elif is_close(piece):
-                self.close(line)
-                k += 1
-            elif self.vocab.is_legend_line(piece.strip()):
-                k += 1  # `[ ] 1） 定めている`: a legend printed after a bracket is no answer
-            else:
-                self.piece(line, piece.strip(), first=k == 0)
-                k += 1
+    def flush_marker(self) -> None:
+        self.mark, self.run = None, 0
+
+    def is_option(self, text: str) -> bool:
+        """`text` is a checkbox option's label: the label alone, with its `（ … ）` text or count, or its start
+        (a label the print wrapped) — not a sentence that starts with an option's words."""
+        key = label_key(text)
+        return bool(key) and self.vocab.is_box_option(self.part(), key)
+
+    def in_checks(self) -> bool:
+        last = self.last()
+        return isinstance(last, Item) and last.kind == "checks"
+
+
+class _Brackets(_Pieces):
+    """Bracketed answers: `[ 十分である ]` on one line, or its `[`, answer and `]` printed apart."""
 
     def bracket(self, line: Line, ps: list[str], k: int) -> int:
         """`[` at ps[k]: a complete bracket on this line, or one whose `]` comes later."""
@@ -164,8 +152,9 @@ class ItemBuilder:
             return
         prev = self.last()
         text = prev if isinstance(prev, Item) and prev.kind == "text" and len(prev.lines) <= 2 else None
+        answer: Item | None = text
         if text is not None and self.right_after(self.pending[-1], text):
-            item, answer = self.pending.pop(), text
+            item = self.pending.pop()
         else:
             item = self.pending.pop(0)
             answer = next(self.loose(item), text)
@@ -208,6 +197,46 @@ class ItemBuilder:
             if seen and isinstance(el, Item) and el.kind == "text" and len(el.lines) == 1 and (
                     label_key(el.lines[0]) in self.vocab.choice_options):
                 yield el
+
+
+class ItemBuilder(_Brackets):
+    """Appends the value pieces of lines to `stream` (see the module docstring)."""
+
+    def add_text(self, line: Line, text: str) -> None:
+        p = patterns()
+        mark = p.legend_mark.search(text)
+        if mark:
+            text = text[: mark.start()].strip()
+        if self.vocab.is_legend_line(text):
+            return
+        if not text or label_key(text) == "":
+            return
+        count = p.count.search(text)
+        if count and not text[: count.start()].strip() and not any(c in text for c in "[]［］"):
+            self.attach_count(text)
+            return
+        self.add_pieces(line, pieces(text))
+
+    def attach_count(self, text: str) -> None:
+        for el in reversed(self.stream[-8:]):
+            if isinstance(el, Item) and el.kind == "answer":
+                el.count_text += " " + text
+                return
+
+    def add_pieces(self, line: Line, ps: list[str]) -> None:
+        k = 0
+        while k < len(ps):
+            piece = ps[k]
+            if is_open(piece):
+                k = self.bracket(line, ps, k)
+            elif is_close(piece):
+                self.close(line)
+                k += 1
+            elif self.vocab.is_legend_line(piece.strip()):
+                k += 1  # `[ ] 1） 定めている`: a legend printed after a bracket is no answer
+            else:
+                self.piece(line, piece.strip(), first=k == 0)
+                k += 1
 
     def piece(self, line: Line, text: str, first: bool) -> None:
         if not text:
@@ -286,23 +315,6 @@ class ItemBuilder:
                 return False
         return False
 
-    def in_checks(self) -> bool:
-        last = self.last()
-        return isinstance(last, Item) and last.kind == "checks"
-
-    def set_mark(self, state: bool | None, blank: Item | None, line: Line) -> None:
-        self.mark, self.mark_no = (state, blank), line.no
-        self.run += 1
-
-    def flush_marker(self) -> None:
-        self.mark, self.run = None, 0
-
-    def is_option(self, text: str) -> bool:
-        """`text` is a checkbox option's label: the label alone, with its `（ … ）` text or count, or its start
-        (a label the print wrapped) — not a sentence that starts with an option's words."""
-        key = label_key(text)
-        return bool(key) and self.vocab.is_box_option(self.part(), key)
-
     def add_line(self, line: Line, text: str, first: bool) -> None:
         last = self.last()
         if _is_fragment(text):
@@ -318,6 +330,3 @@ class ItemBuilder:
                 last.option_like and self.vocab.is_option_text(text))  # a column of option texts
         else:
             self.add(Item("text", line, [text], option_like=self.vocab.is_option_text(text)))
-
-    def add(self, item: Item) -> None:
-        self.stream.append(item)

@@ -16,13 +16,14 @@ from extractor.forms.events import Event, Labeled, PartStart, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
+from extractor.text.dump.blocks import mixed_blocks
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
-from extractor.text.dump.order import headings_first
 from extractor.text.dump.match import align, scrambled, unordered, value_of
+from extractor.text.dump.order import headings_first
 from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
-from extractor.text.dump.trust import mixed_blocks, segments, trusted
+from extractor.text.dump.trust import Page, segments, trusted
 from extractor.text.dump.values import DumpValue
 
 TARGETED = ("text", "date", "choice", "checkbox", "flags")
@@ -52,7 +53,7 @@ def assign_values(stream: list[object]) -> None:
     seg = segments(stream)
     for slots, items in pages.values():
         done = {} if scrambled(slots, items, pos) else align(slots, items, pos, seg)
-        done = trusted(slots, items, done, pos, seg)
+        done = trusted(Page(slots, items, pos, seg), done)
         done.update(unordered(slots, items, done))
         for i, item in done.items():
             slots[i].value = value_of(slots[i], item)

@@ -1,13 +1,32 @@
-"""Which placements of the alignment the text settles (experiment)."""
+"""Which placements of the alignment the text settles; the others are left empty (the caller warns).
+
+The alignment (`extractor.text.dump.match.align`) gives each label of a page its best value in
+the dump's order.  A placement is kept only where nothing in the text argues against it:
+
+- the value stands in the label's own block (no part, block or risk heading between them);
+- it is one text block, or one paragraph of one, not several paragraphs of a block whose other
+  paragraphs went to other labels (where one value ends and the next begins would be a guess);
+- an answer printed apart from its `[` on a page whose brackets came out of order is kept only as
+  an *anchor*: the one value of its kind for the one label of its kind on the page;
+- no anchor crosses it (a label whose anchor value stands after another label: the values around
+  it are out of order);
+- it does not displace the value printed right after another label that takes it, skipping a
+  value of its own (the dump printed label, value, label, value);
+- it is not a value before one that only a label of the last block can take, while such a label
+  is still empty (the dump printed the last block's values after this block's heading).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading, Section, Warn
+from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading
 from extractor.text.dump.items import Item
 from extractor.text.dump.match import score
 from extractor.text.dump.scan import Slot
+
+ANCHOR = 2.0  # the score of a typed value (an answer among the label's options, a date, a checkbox group)
 
 
 def segments(stream: list[object]) -> list[int]:
@@ -21,143 +40,99 @@ def segments(stream: list[object]) -> list[int]:
     return out
 
 
-def _at(item: Item, pos: dict[int, int]) -> int:
-    return pos[id(item.origin or item)]
+@dataclass
+class Page:
+    """One page's labels and values, their stream positions and segments."""
+
+    slots: Sequence[Slot]
+    items: Sequence[Item]
+    pos: dict[int, int]
+    seg: list[int]
+
+    def at(self, item: Item) -> int:
+        return self.pos[id(item.origin or item)]
+
+    def slot_at(self, slot: Slot) -> int:
+        return self.pos[id(slot)]
+
+    def block_of(self, item: Item) -> int:
+        return self.seg[self.at(item)]
 
 
-def _whole(item: Item) -> bool:
-    """The value is a whole text block of the dump, or one piece of it (not several pieces of a shared one)."""
-    return item.origin is None or item.pieces == 1
-
-
-def trusted(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item], pos: dict[int, int],
-            seg: list[int]) -> dict[int, Item]:
-    anchors = {i: it for i, it in done.items() if _unique(slots[i], it, slots, items)}
-    crossed = _crossed(slots, anchors, pos)
-    displaced = _displaced(slots, items, done, pos)
+def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
+    """The placements of `done` (slot index -> value) the text settles (see the module docstring)."""
+    anchors = {i for i, it in done.items() if _unique(page, page.slots[i], it)}
+    doubtful = _crossed(page, done, anchors) | _displaced(page, done) | _spilled(page, done)
     shared = _shared(done)
-    spill = _spilled(slots, items, pos, seg)
     out = {}
     for i, item in done.items():
-        s = slots[i]
-        at = _at(item, pos)
-        if not _whole(item) or seg[at] != seg[pos[id(s)]] or id(item.origin) in shared:
+        if item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
             continue
-        if item.floating and i not in anchors:
+        if page.block_of(item) != page.seg[page.slot_at(page.slots[i])]:
             continue
-        if i not in anchors and at <= spill.get(seg[at], -1) and any(
-                k not in done and seg[pos[id(t)]] < seg[at] and score(t, item) for k, t in enumerate(slots)):
-            continue  # it may be a value of the last block's that the dump printed after this block's heading
-        if i not in anchors and (i in displaced or any(a <= pos[id(s)] <= b or a <= at <= b for a, b in crossed)):
+        if i not in anchors and (i in doubtful or item.floating):
             continue
         out[i] = item
     return out
 
 
-def _spilled(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: list[int]) -> dict[int, int]:
-    """Segment -> the last position of a value printed in it that only a label of an earlier block can take (the
-    dump printed the last block's values after the next block's heading: what comes before it is not settled)."""
-    out: dict[int, int] = {}
-    for it in items:
-        if it.kind not in ("answer", "checks", "date"):
-            continue
-        at = _at(it, pos)
-        takers = [s for s in slots if pos[id(s)] < at and score(s, it) >= 2]
-        if takers and all(seg[pos[id(s)]] < seg[at] for s in takers):
-            out[seg[at]] = max(out.get(seg[at], -1), at)
-    return out
+def _unique(page: Page, slot: Slot, item: Item) -> bool:
+    """The one typed value of its kind for the one label of its kind on the page."""
+    if slot.label.kind in ("text", "none") or score(slot, item) < ANCHOR:
+        return False
+    if sum(1 for s in page.slots if score(s, item) >= ANCHOR) != 1:
+        return False
+    return sum(1 for it in page.items if score(slot, it) >= ANCHOR) == 1
 
 
-def _shared(done: dict[int, Item]) -> set[int]:
-    """ids of the text blocks whose paragraphs went to more than one label (where one value ends is a guess)."""
-    seen: dict[int, int] = {}
-    for item in done.values():
-        if item.origin is not None:
-            seen[id(item.origin)] = seen.get(id(item.origin), 0) + 1
-    return {k for k, n in seen.items() if n > 1}
+def _crossed(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
+    """Placements inside a stream range from a label to its anchor value that holds another label."""
+    ranges = []
+    for i in anchors:
+        a, b = page.slot_at(page.slots[i]), page.at(done[i])
+        if any(a < page.slot_at(s) < b for s in page.slots):
+            ranges.append((a, b))
+    return {i for i, it in done.items()
+            if any(a <= page.slot_at(page.slots[i]) <= b or a <= page.at(it) <= b for a, b in ranges)}
 
 
-def _displaced(slots: Sequence[Slot], items: Sequence[Item], done: dict[int, Item], pos: dict[int, int]) -> set[int]:
-    """Slots whose placement goes against the order the dump printed label and value in: a label given the
-    value printed right after another label that takes it, skipping over a value it could take itself; and
-    that other label, which then holds something else."""
-    at = {id(it.origin or it): k for k, it in enumerate(items)}
-    by_near = {s.near: i for i, s in enumerate(slots) if s.near >= 0}
+def _displaced(page: Page, done: dict[int, Item]) -> set[int]:
+    """A label given the value printed right after another label that takes it, skipping over a value it could
+    take itself; and that other label, when it holds something else."""
+    by_near = {s.near: i for i, s in enumerate(page.slots) if s.near >= 0}
     out: set[int] = set()
     for t, item in done.items():
-        first = _at(item, pos)
+        first = page.at(item)
         owner = by_near.get(first)
-        if owner is None or owner == t or not score(slots[owner], item):
+        if owner is None or owner == t or not score(page.slots[owner], item):
             continue
-        between = [it for it in items if pos[id(slots[t])] < _at(it, pos) < first]
-        if any(score(slots[t], it) for it in between):
+        start = page.slot_at(page.slots[t])
+        if any(start < page.at(it) < first and score(page.slots[t], it) for it in page.items):
             out.add(t)
             if done.get(owner) is not item:
                 out.add(owner)
     return out
 
 
-def _crossed(slots: Sequence[Slot], anchors: dict[int, Item], pos: dict[int, int]) -> list[tuple[int, int]]:
-    """Stream ranges from a label to its anchor value where another label stands between them."""
-    out = []
-    for i, item in anchors.items():
-        a, b = pos[id(slots[i])], _at(item, pos)
-        if any(a < pos[id(s)] < b for s in slots):
-            out.append((a, b))
-    return out
+def _spilled(page: Page, done: dict[int, Item]) -> set[int]:
+    """Placements of values printed in a block before a value only a label of an earlier block can take, where
+    such a label is still empty and could take them too."""
+    last: dict[int, int] = {}
+    for it in page.items:
+        if it.kind in ("answer", "checks", "date"):
+            at = page.at(it)
+            takers = [s for s in page.slots if page.slot_at(s) < at and score(s, it) >= ANCHOR]
+            if takers and all(page.seg[page.slot_at(s)] < page.seg[at] for s in takers):
+                last[page.seg[at]] = max(last.get(page.seg[at], -1), at)
+    empty = [s for k, s in enumerate(page.slots) if k not in done]
+    return {i for i, it in done.items() if page.at(it) <= last.get(page.block_of(it), -1) and any(
+        page.seg[page.slot_at(s)] < page.block_of(it) and score(s, it) for s in empty)}
 
 
-def _unique(slot: Slot, item: Item, slots: Sequence[Slot], items: Sequence[Item]) -> bool:
-    if slot.label.kind in ("text", "none"):
-        return False
-    if score(slot, item) < 2:
-        return False
-    if sum(1 for s in slots if score(s, item) >= 2) != 1:
-        return False
-    return sum(1 for it in items if score(slot, it) >= 2) == 1
-
-
-def mixed_blocks(stream: list[object]) -> list[object]:
-    """Blocks (システムN, 委託事項N, 提供先N …) in which a label is printed twice: the dump mixed two blocks'
-    cells, so none of the block's values is read; a warning names the block.  Returns the stream with
-    the warnings."""
-    out: list[object] = []
-    region: list[Slot] = []
-    head: object = None
-    for el in [*stream, None]:
-        starts = isinstance(el, BlockStart) or (isinstance(el, Slot) and el.head is not None)
-        if el is None or starts or isinstance(el, Section | PartStart | AnnexStart):
-            if head is not None and _repeats(region):
-                for s in region:
-                    s.value = None
-                if isinstance(head, Slot):
-                    head.value = None
-                out.insert(out.index(head) + 1, Warn(f"{_name(head)}: a label is printed twice in the block (the "
-                                                     "dump mixes two blocks' cells); none of its values was read"))
-            head, region = (el if starts else None), []
-        elif isinstance(el, Slot) and head is not None:
-            region.append(el)
-        if el is not None:
-            out.append(el)
-    return out
-
-
-def _repeats(slots: list[Slot]) -> bool:
-    """A label printed twice, other than a row a page break split (its label printed again first on the next page)."""
-    seen: dict[str, Slot] = {}
-    for k, s in enumerate(slots):
-        if not s.label.key:
-            continue
-        before = seen.get(s.label.key)
-        page_head = k == 0 or slots[k - 1].line.page < s.line.page
-        if before is not None and not (page_head and before.line.page == s.line.page - 1):
-            return True
-        seen[s.label.key] = s
-    return False
-
-
-def _name(head: object) -> str:
-    event = head.head if isinstance(head, Slot) else head
-    if isinstance(event, BlockStart):
-        return f"{event.block.heading}{event.number} (page {event.where.page}, line {event.where.line})"
-    return "a block"
+def _shared(done: dict[int, Item]) -> set[int]:
+    """ids of the text blocks whose paragraphs went to more than one label."""
+    seen: dict[int, int] = {}
+    for item in done.values():
+        if item.origin is not None:
+            seen[id(item.origin)] = seen.get(id(item.origin), 0) + 1
+    return {k for k, n in seen.items() if n > 1}

@@ -67,7 +67,8 @@ class Vocab:
         self.option_texts = options | {o[:n] for o in options for n in range(6, len(o))}
         self.choice_starts = frozenset(o[:n] for o in self.choice_options for n in range(1, len(o)))
         self.by_head = {k: _by_head(v) for k, v in self.labels.items()}  # labels by their first two characters
-        self.box_starts = {k: frozenset(o[:n] for o in v for n in range(6, len(o))) for k, v in self.box_options.items()}
+        self.box_starts = {k: frozenset(o[:n] for o in v for n in range(6, len(o)))
+                           for k, v in self.box_options.items()}
 
     def is_box_option(self, part: str, key: str) -> bool:
         """`key` is a checkbox option of the part: alone, followed by its `（ … ）` text or count, or its start
