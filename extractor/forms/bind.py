@@ -33,7 +33,7 @@ from extractor.forms.events import (
     Where,
 )
 from extractor.forms.identity import drop_siblings, has_content, unidentified
-from extractor.forms.lookup import Context, FieldIndex, full_title, is_own_section, more_titles
+from extractor.forms.lookup import Context, field_index, full_title, is_own_section, more_titles
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
 from extractor.forms.spec import Field, FormSpec, Part, ValueBelow
@@ -81,7 +81,7 @@ class Binder:
         self.loose = loose  # headings may come out of order (text dumps): see `FieldIndex.anywhere`
         self.doc_id = result.document.doc_id
         self.state = State()
-        self.fields = FieldIndex(spec)
+        self.fields = field_index(spec)
         self.parts_seen: set[str] = set()
         self.annex_refs: dict[str, int] = {}
         self.read: set[tuple[int, str]] = set()  # (id of a kept record, field unit) bound from the document

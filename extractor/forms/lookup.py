@@ -13,6 +13,7 @@ from extractor.forms.spec import Field, FormSpec, Part
 from extractor.normalise import label_key, strip_item_number
 
 FUZZY = 0.88  # SequenceMatcher ratio for a label printed with a small variation
+FUZZY_CACHE = 20000  # printed labels remembered per form (a worker reads many documents of one form)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class FieldIndex:
             for k in f.keys:
                 self.by_key.setdefault(k, []).append(f)
         self.risk_blocks = frozenset(b.name for b in spec.blocks if b.risk)
+        self.fuzzy: dict[str, tuple[Field, ...]] = {}
 
     def find(self, label: str, ctx: Context) -> Field | None:
         key = label_key(label)
@@ -42,11 +44,17 @@ class FieldIndex:
         for f in self.by_key.get(key, ()):
             if self.fits(f, ctx):
                 return f
-        for f in self.spec.fields:
-            if self.fits(f, ctx) and len(f.key) >= 4 and any(
-                    difflib.SequenceMatcher(None, k, key).ratio() >= FUZZY for k in f.keys):
-                return f
-        return None
+        return next((f for f in self.near(key) if self.fits(f, ctx)), None)
+
+    def near(self, key: str) -> tuple[Field, ...]:
+        """Fields whose label a printed label resembles (a typo, a small variation); computed once per key."""
+        found = self.fuzzy.get(key)
+        if found is None:
+            found = tuple(f for f in self.spec.fields if len(f.key) >= 4 and any(
+                difflib.SequenceMatcher(None, k, key).ratio() >= FUZZY for k in f.keys))
+            if len(self.fuzzy) < FUZZY_CACHE:
+                self.fuzzy[key] = found
+        return found
 
     def fits(self, f: Field, ctx: Context) -> bool:
         if f.in_heading != ctx.in_heading or ctx.part is None or f.part != ctx.part.key:
@@ -75,6 +83,17 @@ class FieldIndex:
 
     def is_question(self, label: str) -> bool:
         return bool(self.spec.question_options(label))
+
+
+_INDEXES: dict[int, tuple[FormSpec, FieldIndex]] = {}
+
+
+def field_index(spec: FormSpec) -> FieldIndex:
+    """One index per loaded spec, shared by every document read with it (its fuzzy matches are cached)."""
+    cached = _INDEXES.get(id(spec))
+    if cached is None or cached[0] is not spec:
+        cached = _INDEXES[id(spec)] = (spec, FieldIndex(spec))
+    return cached[1]
 
 
 def full_title(part: Part | None, title: str) -> str:
