@@ -114,10 +114,13 @@ KINDS = {
     "full": (3, RenderStyle()),
     "focused": (11, RenderStyle(checkbox="☑/☐", choice_brackets="tight", legend="below")),
 }
-# (precision, F1) floors per tool, a little below what these fixtures measure
-FLOORS = {"pdftotext": (0.98, 0.81), "pdftotext-raw": (0.98, 0.79), "pdftotext-layout": (0.99, 0.82),
-          "pymupdf": (0.99, 0.82), "pymupdf-sort": (0.99, 0.82), "pdfminer": (0.95, 0.77),
-          "pdfplumber": (0.98, 0.76)}
+# (precision, F1) floors per tool, a little below what these fixtures measure (precision first: a
+# value the dump does not settle is left empty, so F1 is what gives way; measured on this fixture:
+# pdfminer 0.995/0.713, pdfplumber 1.000/0.781, pdftotext 0.988/0.823, -layout 1.000/0.832,
+# -raw 1.000/0.793, pymupdf 1.000/0.832, pymupdf sort 1.000/0.833)
+FLOORS = {"pdftotext": (0.98, 0.80), "pdftotext-raw": (0.99, 0.77), "pdftotext-layout": (0.99, 0.81),
+          "pymupdf": (0.99, 0.81), "pymupdf-sort": (0.99, 0.81), "pdfminer": (0.99, 0.69),
+          "pdfplumber": (0.99, 0.76)}
 
 
 @pytest.fixture(scope="module")
@@ -155,8 +158,8 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    floor = 0.85 if "focused" in name else 0.53  # measured 0.88-0.89 / 0.55-0.63 (see the report of issue 10)
-    assert precision >= 0.95 and f1 >= floor, (name, precision, f1)
+    floor = 0.84 if "focused" in name else 0.54  # measured 0.86-0.87 / 0.56-0.62, precision 0.994-1.000
+    assert precision >= 0.99 and f1 >= floor, (name, precision, f1)
 
 
 @needs_corpus

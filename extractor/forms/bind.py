@@ -33,7 +33,8 @@ from extractor.forms.events import (
     Warn,
     Where,
 )
-from extractor.forms.lookup import Context, field_index, full_title, more_titles
+from extractor.forms.identity import drop_siblings, has_content, unidentified
+from extractor.forms.lookup import Context, field_index, full_title, is_own_section, more_titles
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
 from extractor.forms.spec import Field, FormSpec, Part, ValueBelow
@@ -76,8 +77,9 @@ class State:
 class Binder:
     """Events -> records on `result`; see the module docstring."""
 
-    def __init__(self, spec: FormSpec, result: DocumentResult) -> None:
+    def __init__(self, spec: FormSpec, result: DocumentResult, loose: bool = False) -> None:
         self.spec, self.result = spec, result
+        self.loose = loose  # headings may come out of order (text dumps): see `FieldIndex.anywhere`
         self.doc_id = result.document.doc_id
         self.state = State()
         self.fields = field_index(spec)
@@ -85,6 +87,7 @@ class Binder:
         self.annex_refs: dict[str, int] = {}
         self.read: set[tuple[int, str]] = set()  # (id of a kept record, field unit) bound from the document
         self.kept: list[Any] = []  # records whose ids `read` holds (so an id is never reused)
+        self.dropped: set[tuple[str, int | None]] = set()  # (block, file) of blocks left out unidentified
         self.risk_heading = next((b.heading for b in spec.blocks if b.risk), None)
         self.risk_files_named = 0  # `select_file` rows seen: the k-th is the k-th file's by the form's order
 
@@ -120,9 +123,11 @@ class Binder:
         st.kind, st.count = e.kind, 0
 
     def on_section(self, e: Section) -> None:
-        if self.take_below(e.text, e.items, e.where):
-            return
         st = self.state
+        if st.pending_below is not None and is_own_section(st.part, e.no, e.title):
+            st.pending_below = None  # the next heading of the part, not the value the last one waits for
+        elif self.take_below(e.text, e.items, e.where):
+            return
         if st.unsectioned and e.no > 1:  # risk rows read before the first heading the input kept
             for r in st.unsectioned:
                 r.section_no = e.no - 1
@@ -174,7 +179,7 @@ class Binder:
         if named is not None:
             return named
         k = self.risk_files_named
-        if k > len(self.result.files):
+        if self.loose or k > len(self.result.files):  # a dump's heading order is no file order
             return self.state.risk_file_no
         at = f" (page {where.page})" if where.page else f" (line {where.line})" if where.line else ""
         self.result.warn(f"the file name '{name}' of a part III/IV block{at} names no file of part II; "
@@ -220,8 +225,14 @@ class Binder:
 
     def close_block(self) -> None:
         st = self.state
-        if st.record is not None and (not st.record_keep or _has_content(st.record, st.record_keep)):
-            getattr(self.result, _table_of(st.record)).append(st.record)
+        if st.record is not None and (not st.record_keep or has_content(st.record, st.record_keep)):
+            block = self.spec.block(st.block or "")
+            why = unidentified(block, st.record) if block is not None else None
+            if why is not None and block is not None:
+                self.result.gap(why)
+                self.dropped.add((block.name, getattr(st.record, "file_no", None)))
+            else:
+                getattr(self.result, _table_of(st.record)).append(st.record)
         st.record, st.record_keep, st.block = None, (), None
 
     # ------------------------------------------------------------ labels and values
@@ -235,6 +246,8 @@ class Binder:
                 apply.apply_field(self, cover, self.result.document, e.value, e.where)
             return
         fld = self.fields.find(e.label, st.context(e))
+        if fld is None and self.loose and st.block is None:  # headings out of order: the part's only such field
+            fld = self.fields.anywhere(e.label, st.context(e))
         if st.part.risks and not e.in_heading and self.is_choice(e):
             apply.bind_risk_row(self, e)
         if fld is not None and fld.kind == "names":
@@ -267,6 +280,7 @@ class Binder:
 
     def finish(self) -> None:
         self.close_block()
+        drop_siblings(self.spec, self.result, self.dropped)
         apply.check_counts(self.spec, self.result)
         settle_pages(self.result)
         for rec in self.result.recipients:
@@ -297,18 +311,9 @@ def _table_of(record: object) -> str:
     return _TABLE_OF[type(record)]
 
 
-def _has_content(record: object, columns: tuple[str, ...]) -> bool:
-    empty = {label_key(v) for v in patterns().words.empty_values}
-    for col in columns:
-        v = getattr(record, col)
-        if v and str(v).strip() and label_key(str(v)) not in empty:
-            return True
-    return False
-
-
-def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult) -> None:
-    """Records on `result` from a reader's events."""
-    Binder(spec, result).bind(events)
+def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult, loose: bool = False) -> None:
+    """Records on `result` from a reader's events (`loose`: headings may come out of order)."""
+    Binder(spec, result, loose).bind(events)
 
 
 def named_file(key: str, files: list[tuple[int, str]], least: float = 0.8, margin: float = 0.1) -> int | None:

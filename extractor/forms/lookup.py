@@ -68,6 +68,15 @@ class FieldIndex:
             return False
         return not (f.group and (ctx.group is None or label_key(f.group) not in label_key(ctx.group)))
 
+    def anywhere(self, label: str, ctx: Context) -> Field | None:
+        """The field of the context's part printed with this label, when it is the only one (and outside
+        blocks), whatever section or group the reader last saw (a dump whose headings came out of order)."""
+        key = label_key(label)
+        if ctx.part is None or key in {label_key(t) for t in self.spec.printed.get(ctx.part.key, ())}:
+            return None  # also printed elsewhere in the part, without a column
+        found = [f for f in self.by_key.get(key, ()) if f.part == ctx.part.key and f.in_heading == ctx.in_heading]
+        return found[0] if len(found) == 1 and not found[0].block else None
+
     def cover_field(self, label: str) -> Field | None:
         key = label_key(label)
         return next((f for f in self.spec.cover if key in f.keys), None)
@@ -94,6 +103,14 @@ def full_title(part: Part | None, title: str) -> str:
         return title
     longer = [t for t in part.sections if label_key(t).startswith(key)]
     return longer[0] if len(longer) == 1 else title
+
+
+def is_own_section(part: Part | None, no: int, title: str) -> bool:
+    """`no．title` is the part's own section heading (not a value such as `１．住民基本台帳ファイル`)."""
+    if part is None or not 0 < no <= len(part.sections):
+        return False
+    key, want = label_key(title), label_key(part.sections[no - 1])
+    return bool(key) and (key == want or (len(key) >= 4 and want.startswith(key)))
 
 
 def more_titles(titles: str, text: str, heading: str) -> str | None:

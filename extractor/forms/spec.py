@@ -65,6 +65,7 @@ class Block:
     set: dict[str, str] = field(default_factory=dict)  # fixed column values (recipients.kind)
     risk: bool = False  # a リスクN: heading
     keep_if_any: tuple[str, ...] = ()  # a block none of whose columns hold a value is a printed placeholder
+    identity: tuple[str, ...] = ()  # the columns that tell the block from its siblings; fewer than two read: left out
 
 
 @dataclass(frozen=True)
@@ -443,7 +444,7 @@ def _check_count(c: Count, source: SpecFile, at: str) -> None:
 def _check_block(b: Block, at: str) -> None:
     if b.table is None:
         return
-    for column in (b.number, b.title, *b.set, *b.keep_if_any):
+    for column in (b.number, b.title, *b.set, *b.keep_if_any, *b.identity):
         if column:
             _column_type(b.table, column, at)
 

@@ -14,9 +14,10 @@ are not given to a neighbour.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from itertools import pairwise
 
-from extractor.forms.choices import resolve_answer
+from extractor.forms.choices import match_options, resolve_answer
 from extractor.forms.events import CheckRead
 from extractor.text.dump.items import Item
 from extractor.text.dump.scan import Slot
@@ -46,16 +47,24 @@ def _choice_score(item: Item, options: tuple[str, ...]) -> float:
     if item.kind == "answer":
         if not item.answer:
             return 1.0
-        return 3.0 if resolve_answer(item.answer, (), options).code is not None else 0.0
+        return 3.0 if _names_option(item.answer, options) else 0.0
     if item.kind == "text" and len(item.lines) == 1:
-        return 2.0 if resolve_answer(item.lines[0], (), options).code is not None else 0.0
+        return 2.0 if _names_option(item.lines[0], options) else 0.0
     return 0.0
 
 
-def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
-    from extractor.forms.choices import match_options
+@lru_cache(maxsize=8192)
+def _names_option(answer: str, options: tuple[str, ...]) -> bool:
+    return resolve_answer(answer, (), options).code is not None
 
-    return bool(match_options(item.checks, options))
+
+def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
+    return _labels_fit(tuple(c.label for c in item.checks), options)
+
+
+@lru_cache(maxsize=4096)
+def _labels_fit(labels: tuple[str, ...], options: tuple[str, ...]) -> bool:
+    return bool(match_options([CheckRead(label, None) for label in labels], options))
 
 
 def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:
@@ -85,8 +94,9 @@ def _cuts(lines: list[str]) -> list[int]:
     return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width]
 
 
-def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> list[list[float]]:
-    """w[i][j]: the score of item j as slot i's value; 0 unless the item comes after the slot."""
+def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: Sequence[int]
+            ) -> list[list[float]]:
+    """w[i][j]: the score of item j as slot i's value; 0 unless the item comes after the slot, in its block."""
     order = [pos[id(s)] for s in slots]
     at = [pos[id(it.origin or it)] for it in items]
     first = [it.origin is None or it.origin.lines[: len(it.lines)] == it.lines for it in items]
@@ -94,7 +104,7 @@ def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -
     for i, s in enumerate(slots):
         row = []
         for j, it in enumerate(items):
-            w = score(s, it) if at[j] > order[i] else 0.0
+            w = score(s, it) if at[j] > order[i] and seg[at[j]] == seg[order[i]] else 0.0
             row.append(w + NEAR if w and at[j] == s.near and first[j] else w)
         out.append(row)
     return out
@@ -103,13 +113,13 @@ def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -
 RUN = 0.01  # a label taking one more piece of the same block
 
 
-def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> dict[int, Item]:
+def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: Sequence[int]) -> dict[int, Item]:
     """Slot index -> its item, where every best alignment agrees (see the module docstring)."""
     pieces, runs = paragraphs(items)
     n, m = len(slots), len(pieces)
     if not n or not m:
         return {}
-    w = weights(slots, pieces, pos)
+    w = weights(slots, pieces, pos, seg)
     texty = [s.label.kind in ("text", "none") for s in slots]
 
     def span(i: int, j: int) -> range:
@@ -133,7 +143,8 @@ def align(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int]) -> 
 
 
 def _merged(pieces: Sequence[Item]) -> Item:
-    return Item("text", pieces[0].line, [x for p in pieces for x in p.lines])
+    return Item("text", pieces[0].line, [x for p in pieces for x in p.lines], origin=pieces[0].origin,
+                pieces=len(pieces))
 
 
 Span = Callable[[int, int], range]
@@ -190,8 +201,6 @@ def value_of(slot: Slot, item: Item) -> DumpValue:
 
 def _complete(checks: list[CheckRead], options: tuple[str, ...]) -> tuple[CheckRead, ...]:
     """The group's items, plus an unread item for each option the dump did not show (so a list is not guessed)."""
-    from extractor.forms.choices import match_options
-
     seen = {h.option for h in match_options(checks, options)}
     return (*checks, *(CheckRead(o, None) for o in options if o not in seen))
 

@@ -12,15 +12,18 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from extractor.forms.bind import bind_events
-from extractor.forms.events import Event, Labeled, Warn, Where
+from extractor.forms.events import Event, Labeled, PartStart, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
+from extractor.text.dump.blocks import mixed_blocks
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
-from extractor.text.dump.risks import place
+from extractor.text.dump.order import headings_first
+from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
+from extractor.text.dump.trust import Page, segments, trusted
 from extractor.text.dump.values import DumpValue
 
 TARGETED = ("text", "date", "choice", "checkbox", "flags")
@@ -28,12 +31,12 @@ TARGETED = ("text", "date", "choice", "checkbox", "flags")
 
 def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     """Records of `result` from a dump of a `spec` form."""
-    lines = split_lines(text)
+    lines = headings_first(spec, split_lines(text))
     scan = Scanner(spec).run(lines)
     assign_values(scan.stream)
-    stream = place(spec, scan.stream)
+    stream = place(spec, mixed_blocks(scan.stream))
     annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
-    bind_events(spec, events(spec, stream, annexes), result)
+    bind_events(spec, events(spec, stream, annexes), result, loose=True)
     result.document.n_pages = None
 
 
@@ -47,8 +50,10 @@ def assign_values(stream: list[object]) -> None:
             pages.setdefault(el.line.page, ([], []))[0].append(el)
         elif isinstance(el, Item) and el.kind != "void":
             pages.setdefault(el.line.page, ([], []))[1].append(el)
+    seg = segments(stream)
     for slots, items in pages.values():
-        done = {} if scrambled(slots, items, pos) else align(slots, items, pos)
+        done = {} if scrambled(slots, items, pos) else align(slots, items, pos, seg)
+        done = trusted(Page(slots, items, pos, seg), done)
         done.update(unordered(slots, items, done))
         for i, item in done.items():
             slots[i].value = value_of(slots[i], item)
@@ -65,10 +70,13 @@ def _next_item(stream: list[object], k: int) -> int:
 
 def events(spec: FormSpec, stream: list[object], annexes: list[tuple[int, list[Line]]]) -> Iterator[Event]:
     annex_at = dict(annexes)
+    file_of = file_numbers(stream)
     for k, el in enumerate(stream):
         if k in annex_at:
             yield from annex_events(spec, annex_at[k])
-        if isinstance(el, Slot):
+        if isinstance(el, PartStart) and id(el) in file_of:
+            yield replace(el, risk_file_no=file_of[id(el)])
+        elif isinstance(el, Slot):
             yield from slot_events(el)
         elif not isinstance(el, Item):
             yield el  # type: ignore[misc]

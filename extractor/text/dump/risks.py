@@ -63,6 +63,19 @@ def place(spec: FormSpec, stream: list[object]) -> list[object]:
     return [x for el in out for x in (_expand(spec, el, placed, printed) if isinstance(el, _Pending) else [el])]
 
 
+def file_numbers(stream: list[object]) -> dict[int, int]:
+    """id of a per-file risk part's heading -> its file, where the dump prints as many of them as files
+    (Ⅱ parts): the k-th Ⅲ part is then the k-th file's."""
+    heads = [el for el in stream if isinstance(el, PartStart) and el.part.per_file]
+    files = sum(1 for el in heads if not el.part.risks)
+    out: dict[int, int] = {}
+    for key in {el.part.key for el in heads if el.part.risks}:
+        mine = [el for el in heads if el.part.key == key]
+        if len(mine) == files > 1:
+            out.update({id(el): k for k, el in enumerate(mine, start=1)})
+    return out
+
+
 @dataclass(frozen=True)
 class _Pending:
     instance: tuple[str, int]

@@ -214,7 +214,7 @@ class Scanner(_Headings):
             used = self.heading(lines, texts, k)
             if not used and self.annex_lines is not None:
                 used = self.answered_question(lines[k]) or self.annex_line(lines[k])
-            k += used or self.label(lines, texts, k) or self.value(lines[k])
+            k += used or self.label(lines, texts, k) or self.value(lines[k], texts[k])
         self.close_annex()
         return self.scan
 
@@ -240,6 +240,8 @@ class Scanner(_Headings):
         hit, used = self.vocab.label_at(self.part_key, texts[k]), 1
         if hit is None and k + 1 < len(texts) and self.vocab.is_label_start(self.part_key, texts[k]):
             hit, used = self.vocab.label_at(self.part_key, texts[k] + texts[k + 1]), 2
+        if hit is None:
+            hit = self.cut_across(texts, k)
         if hit is None:
             hit, used = self.fragment(texts, k)
         if hit is None and self.part is not None and not self.part.risks:
@@ -294,14 +296,30 @@ class Scanner(_Headings):
                 return hit, 1
         return None, 1
 
+    def cut_across(self, texts: list[str], k: int) -> tuple[Label, str] | None:
+        """A label the print cut at its cell's edge, its value beside it and its end at the start of the next
+        line (`④…対象となる本人 [ 1万人未満 ]` / `の数 1） …`): the label, the next line without its end.
+        A circled start that more than one label shares and the next line does not settle stands for no label."""
+        head, sep, rest = texts[k].partition(" ")
+        key, part = label_key(head), self.part_key
+        if not sep or len(key) < 6 or key not in self.vocab.prefixes.get(part, frozenset()):
+            return None
+        if k + 1 < len(texts):
+            tail, _, after = texts[k + 1].partition(" ")
+            found = [lb for lb in self.vocab.labels.get(part, ()) if lb.key == key + label_key(tail)]
+            if len(found) == 1:
+                texts[k + 1] = after
+                return found[0], rest.strip(" ※")
+        return (NONE_LABEL, rest.strip(" ※")) if "①" <= head[:1] <= "⑳" else None
+
     def label_tail(self, label: Label, texts: list[str], k: int) -> int:
         """The end of a label cut at its cell's edge (`…本人の範` + value, then `囲`): skipped."""
         if k < len(texts) and len(texts[k]) <= 3 and label.key.endswith(label_key(texts[k])):
             return 1
         return 0
 
-    def value(self, line: Line) -> int:
-        self.items.add_text(line, line.text)
+    def value(self, line: Line, text: str) -> int:
+        self.items.add_text(line, text)
         return 1
 
 

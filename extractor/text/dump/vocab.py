@@ -63,6 +63,24 @@ class Vocab:
         questions = {lb.key: lb for v in self.labels.values() for lb in v if lb.question}
         self.questions: tuple[Label, ...] = tuple(sorted(questions.values(), key=lambda lb: -len(lb.key)))
         self.choice_options = frozenset(label_key(o) for opts in spec.choices.values() for o in opts)
+        options = self.choice_options | {o for opts in self.box_options.values() for o in opts}
+        self.option_texts = options | {o[:n] for o in options for n in range(6, len(o))}
+        self.choice_starts = frozenset(o[:n] for o in self.choice_options for n in range(1, len(o)))
+        self.by_head = {k: _by_head(v) for k, v in self.labels.items()}  # labels by their first two characters
+        self.box_starts = {k: frozenset(o[:n] for o in v for n in range(6, len(o)))
+                           for k, v in self.box_options.items()}
+
+    def is_box_option(self, part: str, key: str) -> bool:
+        """`key` is a checkbox option of the part: alone, followed by its `（ … ）` text or count, or its start
+        (six characters or more: a label the print wrapped)."""
+        if key in self.box_starts.get(part, frozenset()):
+            return True
+        return any(key.startswith(o) and (len(key) == len(o) or key[len(o)] == "(")
+                   for o in self.box_options.get(part, ()) if o[:1] == key[:1])
+
+    def is_option_text(self, text: str) -> bool:
+        """`text` is a ＜選択肢＞ or checkbox option's text, or the start of one cut at the cell's edge."""
+        return label_key(text) in self.option_texts
 
     # ------------------------------------------------------------ headings
 
@@ -123,7 +141,7 @@ class Vocab:
     def label_at(self, part: str, text: str) -> tuple[Label, str] | None:
         """The label `text` starts with, and the rest of the line (an inline value)."""
         key = label_key(text)
-        for lb in self.labels.get(part, ()):
+        for lb in self.by_head.get(part, {}).get(key[:2], ()):
             if not key.startswith(lb.key):
                 continue
             end = label_prefix_end(text, lb.key)
@@ -167,11 +185,21 @@ class Vocab:
         return len(key) >= 3 and key in self.prefixes.get(part, frozenset())
 
     def is_legend_line(self, text: str) -> bool:
-        """`1） 10人未満 2） 10人以上50人未満`: numbered options of the form's ＜選択肢＞ sets."""
+        """`1） 10人未満 2） 10人以上50人未満`: numbered options of the form's ＜選択肢＞ sets (the last one may be
+        cut at the line's end: `1） 特に力を入れて行っている 2） 十分に`)."""
         if not patterns().option_no.match(text):
             return False
-        found = parse_legend(text)
-        return bool(found) and all(label_key(o) in self.choice_options for _, o in found)
+        found = [label_key(o) for _, o in parse_legend(text)]
+        return bool(found) and all(o in self.choice_options for o in found[:-1]) and (
+            found[-1] in self.choice_options or found[-1] in self.choice_starts)
+
+
+def _by_head(labels: tuple[Label, ...]) -> dict[str, tuple[Label, ...]]:
+    """Labels (longest first) by the first two characters of their key."""
+    out: dict[str, list[Label]] = {}
+    for lb in labels:
+        out.setdefault(lb.key[:2], []).append(lb)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _box_options(labels: tuple[Label, ...]) -> tuple[str, ...]:

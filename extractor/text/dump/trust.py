@@ -1,0 +1,138 @@
+"""Which placements of the alignment the text settles; the others are left empty (the caller warns).
+
+The alignment (`extractor.text.dump.match.align`) gives each label of a page its best value in
+the dump's order.  A placement is kept only where nothing in the text argues against it:
+
+- the value stands in the label's own block (no part, block or risk heading between them);
+- it is one text block, or one paragraph of one, not several paragraphs of a block whose other
+  paragraphs went to other labels (where one value ends and the next begins would be a guess);
+- an answer printed apart from its `[` on a page whose brackets came out of order is kept only as
+  an *anchor*: the one value of its kind for the one label of its kind on the page;
+- no anchor crosses it (a label whose anchor value stands after another label: the values around
+  it are out of order);
+- it does not displace the value printed right after another label that takes it, skipping a
+  value of its own (the dump printed label, value, label, value);
+- it is not a value before one that only a label of the last block can take, while such a label
+  is still empty (the dump printed the last block's values after this block's heading).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading
+from extractor.text.dump.items import Item
+from extractor.text.dump.match import score
+from extractor.text.dump.scan import Slot
+
+ANCHOR = 2.0  # the score of a typed value (an answer among the label's options, a date, a checkbox group)
+
+
+def segments(stream: list[object]) -> list[int]:
+    """Segment number of every stream element: a new one at every part, block and risk heading."""
+    out, seg = [], 0
+    for el in stream:
+        if isinstance(el, BlockStart | PartStart | AnnexStart | RiskHeading) or (
+                isinstance(el, Slot) and el.head is not None):
+            seg += 1
+        out.append(seg)
+    return out
+
+
+@dataclass
+class Page:
+    """One page's labels and values, their stream positions and segments."""
+
+    slots: Sequence[Slot]
+    items: Sequence[Item]
+    pos: dict[int, int]
+    seg: list[int]
+
+    def at(self, item: Item) -> int:
+        return self.pos[id(item.origin or item)]
+
+    def slot_at(self, slot: Slot) -> int:
+        return self.pos[id(slot)]
+
+    def block_of(self, item: Item) -> int:
+        return self.seg[self.at(item)]
+
+
+def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
+    """The placements of `done` (slot index -> value) the text settles (see the module docstring)."""
+    anchors = {i for i, it in done.items() if _unique(page, page.slots[i], it)}
+    doubtful = _crossed(page, done, anchors) | _displaced(page, done) | _spilled(page, done)
+    shared = _shared(done)
+    out = {}
+    for i, item in done.items():
+        if item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
+            continue
+        if page.block_of(item) != page.seg[page.slot_at(page.slots[i])]:
+            continue
+        if i not in anchors and (i in doubtful or item.floating):
+            continue
+        out[i] = item
+    return out
+
+
+def _unique(page: Page, slot: Slot, item: Item) -> bool:
+    """The one typed value of its kind for the one label of its kind on the page."""
+    if slot.label.kind in ("text", "none") or score(slot, item) < ANCHOR:
+        return False
+    if sum(1 for s in page.slots if score(s, item) >= ANCHOR) != 1:
+        return False
+    return sum(1 for it in page.items if score(slot, it) >= ANCHOR) == 1
+
+
+def _crossed(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
+    """Placements inside a stream range from a label to its anchor value that holds another label."""
+    ranges = []
+    for i in anchors:
+        a, b = page.slot_at(page.slots[i]), page.at(done[i])
+        if any(a < page.slot_at(s) < b for s in page.slots):
+            ranges.append((a, b))
+    return {i for i, it in done.items()
+            if any(a <= page.slot_at(page.slots[i]) <= b or a <= page.at(it) <= b for a, b in ranges)}
+
+
+def _displaced(page: Page, done: dict[int, Item]) -> set[int]:
+    """A label given the value printed right after another label that takes it, skipping over a value it could
+    take itself; and that other label, when it holds something else."""
+    by_near = {s.near: i for i, s in enumerate(page.slots) if s.near >= 0}
+    out: set[int] = set()
+    for t, item in done.items():
+        first = page.at(item)
+        owner = by_near.get(first)
+        if owner is None or owner == t or not score(page.slots[owner], item):
+            continue
+        start = page.slot_at(page.slots[t])
+        if any(start < page.at(it) < first and score(page.slots[t], it) for it in page.items):
+            out.add(t)
+            if done.get(owner) is not item:
+                out.add(owner)
+    return out
+
+
+def _spilled(page: Page, done: dict[int, Item]) -> set[int]:
+    """Placements of values printed in a block before a value only a label of an earlier block can take, where
+    such a label is still empty and could take them too."""
+    last: dict[int, int] = {}
+    for it in page.items:
+        if it.kind in ("answer", "checks", "date"):
+            at = page.at(it)
+            takers = [s for s in page.slots if page.slot_at(s) < at and score(s, it) >= ANCHOR]
+            if takers and all(page.seg[page.slot_at(s)] < page.seg[at] for s in takers):
+                last[page.seg[at]] = max(last.get(page.seg[at], -1), at)
+    empty = [s for k, s in enumerate(page.slots) if k not in done]
+    return {i for i, it in done.items() if page.at(it) <= last.get(page.block_of(it), -1) and any(
+        page.seg[page.slot_at(s)] < page.block_of(it) and score(s, it) for s in empty)}
+
+
+def _shared(done: dict[int, Item]) -> set[int]:
+    """ids of the text blocks whose paragraphs went to more than one label."""
+    seen: dict[int, int] = {}
+    for item in done.values():
+        if item.origin is not None:
+            seen[id(item.origin)] = seen.get(id(item.origin), 0) + 1
+    return {k for k, n in seen.items() if n > 1}
