@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import pairwise
 from operator import itemgetter
 from unicodedata import east_asian_width
 
@@ -203,8 +204,8 @@ def _touching(label: list[int], nx: int, ny: int) -> set[tuple[int, int]]:
     pairs: set[tuple[int, int]] = set()
     for base in range(0, nx * ny, nx):
         row = label[base : base + nx]
-        pairs.update(zip(row, row[1:]))
-    pairs.update(zip(label, label[nx:]))  # each square and the one below it
+        pairs.update(pairwise(row))
+    pairs.update(zip(label, label[nx:], strict=False))  # each square and the one below it
     edge = {*label[:nx], *label[-nx:], *label[::nx], *label[nx - 1 :: nx]}
     pairs.update((a, -2) for a in edge)  # on the grid's edge (and right of / below the last squares)
     return {(a, b) for a, b in pairs if a >= 0 and a != b}
