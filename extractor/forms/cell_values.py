@@ -19,6 +19,7 @@ from extractor.normalise import clean_line, fold, join_lines
 CHECKED = frozenset("○◯●✓✔☑■☒レxX✗v◉")
 UNCHECKED_GLYPHS = frozenset("☐□")
 BOX_GLYPHS = frozenset("☑☒■☐□")
+_MARKER_START = BOX_GLYPHS | frozenset(OPEN)  # the characters a check item can start with
 
 
 @dataclass(slots=True)
@@ -29,11 +30,30 @@ class CheckItem(CheckRead):
     y0: float = 0.0
 
 
+def cell_texts(cell: Cell) -> dict[str, str]:
+    """The texts read from a cell's lines, each worked out once per cell: the row reader and the binder ask
+    for the same cell's text several times.  Kept with the lines list they were read from (and its length),
+    so a cell whose lines change (a continuation joined to it) is read again."""
+    memo, lines = cell.memo, cell.lines
+    if memo is None or memo[0] is not lines or memo[1] != len(lines):
+        memo = cell.memo = (lines, len(lines), {})
+    return memo[2]
+
+
 def cell_text(cell: Cell) -> str:
     """A cell's own text (inner legend boxes excluded), wrapped lines joined."""
-    lines = cell.lines
+    texts = cell_texts(cell)
+    text = texts.get("text")
+    if text is None:
+        text = texts["text"] = _joined_text(cell.lines)
+    return text
+
+
+def _joined_text(lines: list[Line]) -> str:
     if not lines:
         return ""
+    if len(lines) == 1:  # `join_lines` of one line, without measuring widths
+        return clean_line(lines[0].text)
     left = min(ln.x0 for ln in lines)
     width = max(ln.x1 for ln in lines) - left
     return join_lines([ln.text for ln in lines], width, [ln.x1 - left for ln in lines])
@@ -56,7 +76,12 @@ def cell_items(cell: Cell) -> list[str]:
 
 def label_text(cell: Cell) -> str:
     """A label cell's text: wrapped (or vertical, one character per line) lines joined."""
-    return clean_line("".join(ln.text for ln in cell.lines))
+    texts = cell_texts(cell)
+    text = texts.get("label")
+    if text is None:
+        lines = cell.lines
+        text = texts["label"] = clean_line(lines[0].text if len(lines) == 1 else "".join([ln.text for ln in lines]))
+    return text
 
 
 # ---------------------------------------------------------------- checkboxes
@@ -76,10 +101,10 @@ def _marker_state(inner: str) -> bool | None:
 def _tokens(line: Line) -> list[tuple[str, float, float]]:
     """A line's characters with their estimated x positions; a space after each word."""
     out: list[tuple[str, float, float]] = []
-    for w in line.words:
-        width = (w.x1 - w.x0) / max(1, len(w.text))
-        out.extend((ch, w.x0 + k * width, w.y0) for k, ch in enumerate(w.text))
-        out.append((" ", w.x1, w.y0))
+    for x0, y0, x1, _, text in line.words:
+        width = (x1 - x0) / max(1, len(text))
+        out.extend([(ch, x0 + k * width, y0) for k, ch in enumerate(text)])
+        out.append((" ", x1, y0))
     return out
 
 
@@ -96,6 +121,14 @@ def _bracket_marker(toks: list[tuple[str, float, float]], k: int) -> tuple[bool 
 
 def line_items(line: Line) -> list[CheckItem | str]:
     """A line as a sequence of check items (marker + label) and loose text (no marker)."""
+    text = "".join([w.text + " " for w in line.words])  # what the tokens spell
+    if _MARKER_START.isdisjoint(text):  # no bracket and no box glyph: all of it is loose text (most lines)
+        loose = clean_line(text)
+        return [loose] if loose else []
+    return _marked_items(line)
+
+
+def _marked_items(line: Line) -> list[CheckItem | str]:
     items: list[CheckItem | str] = []
     toks = _tokens(line)
     loose: list[str] = []

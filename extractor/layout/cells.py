@@ -27,10 +27,16 @@ class Cell:
     y1: float
     lines: list[Line] = field(default_factory=list)
     inner: list[Cell] = field(default_factory=list)
+    # texts read from `lines` once (see `extractor.forms.cell_values.cell_texts`), with the list they came from
+    memo: tuple[list[Line], int, dict[str, str]] | None = field(default=None, init=False, repr=False,
+                                                               compare=False)
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        lines = self.lines
+        if len(lines) == 1:
+            return lines[0].text
+        return "\n".join([line.text for line in lines])
 
     @property
     def all_lines(self) -> list[Line]:
@@ -41,7 +47,9 @@ class Cell:
         return sorted(lines, key=lambda ln: (round(ln.y0), ln.x0))
 
     def is_empty(self) -> bool:
-        return not self.lines and all(box.is_empty() for box in self.inner)
+        if self.lines:
+            return False
+        return not self.inner or all(box.is_empty() for box in self.inner)
 
 
 @dataclass(slots=True)
