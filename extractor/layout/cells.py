@@ -81,7 +81,8 @@ def words_to_lines(words: list[Word]) -> list[Line]:
         group = [w]
         groups.append(group)
         ref_mid, tol = mid, max(2.0, 0.45 * (w.y1 - w.y0))
-    return [line_of_words(g if len(g) == 1 else sorted(g, key=_x0_key)) for g in groups]
+    return [Line(g[0].x0, g[0].y0, g[0].x1, g[0].y1, g, g[0].text) if len(g) == 1
+            else line_of_words(sorted(g, key=_x0_key)) for g in groups]  # one-word lines built in place
 
 
 def _mid_key(w: Word) -> float:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import pairwise
 from operator import itemgetter
 from unicodedata import east_asian_width
 
@@ -102,7 +101,7 @@ def _closing_rules(vsegs: tuple[Segment, ...]) -> list[Segment]:
         return []
     out = []
     for edge in (max(s.end for s in vsegs), min(s.start for s in vsegs)):
-        touching = [s.pos for s in vsegs if abs((s.end if edge > s.start else s.start) - edge) < SNAP]
+        touching = [pos for pos, start, end in vsegs if abs((end if edge > start else start) - edge) < SNAP]
         if len(touching) >= 2:
             out.append(Segment(edge, min(touching), max(touching)))
     return out
@@ -155,6 +154,7 @@ def _components(page_no: int, xs: list[float], ys: list[float], root_of: list[in
     label = [-1] * (nx * ny)
     ids: dict[int, int] = {}  # union-find root -> cell id
     boxes: list[list[float]] = []
+    first: list[int] = []  # each cell's first square, row-major
     for j in range(ny):
         top, bottom, base = ys[j], ys[j + 1], j * nx
         for i in range(nx):
@@ -165,6 +165,7 @@ def _components(page_no: int, xs: list[float], ys: list[float], root_of: list[in
             if k is None:
                 k = ids[root] = len(boxes)
                 boxes.append([xs[i], top, xs[i + 1], bottom])
+                first.append(base + i)
             else:  # squares come row by row: the top is set, the bottom only grows
                 b = boxes[k]
                 if xs[i] < b[0]:
@@ -174,41 +175,71 @@ def _components(page_no: int, xs: list[float], ys: list[float], root_of: list[in
                 b[3] = bottom
             label[base + i] = k
     cells = {k: Cell(page_no, b[0], b[1], b[2], b[3]) for k, b in enumerate(boxes)}
-    return Grid(xs, ys, label, cells, _nesting(label, nx, ny, cells))
+    return Grid(xs, ys, label, cells, _nesting(label, xs, ys, cells, first))
 
 
-def _nesting(label: list[int], nx: int, ny: int, cells: dict[int, Cell]) -> dict[int, int]:
-    """A closed cell whose every neighbour is one other cell that surrounds it is inside it."""
-    neighbours: dict[int, set[int]] = {k: set() for k in cells}
-    for a, b in _touching(label, nx, ny):
-        neighbours[a].add(b)
-        if b >= 0:
-            neighbours[b].add(a)
+def _nesting(label: list[int], xs: list[float], ys: list[float], cells: dict[int, Cell],
+             first: list[int]) -> dict[int, int]:
+    """A closed cell whose every neighbour is one other cell that surrounds it is inside it.
+
+    Nested boxes are rare, so a cell's squares are only scanned when the neighbours of its first
+    square leave it a candidate (`_enclosing_candidate`).
+    """
+    nx, ny = len(xs) - 1, len(ys) - 1
     parent_of = {}
-    for k, ns in neighbours.items():
-        if len(ns) == 1:
-            (p,) = ns
-            if p >= 0 and _inside(cells[k], cells[p]):
-                parent_of[k] = p
+    for k, cell in cells.items():
+        p = _enclosing_candidate(label, nx, ny, k, first[k])
+        if p < 0 or not _inside(cell, cells[p]):
+            continue
+        i0, i1 = bisect_left(xs, cell.x0), bisect_left(xs, cell.x1) - 1
+        j0, j1 = bisect_left(ys, cell.y0), bisect_left(ys, cell.y1) - 1
+        if _neighbours(label, nx, ny, k, (i0, i1, j0, j1)) == {p}:
+            parent_of[k] = p
     return parent_of
 
 
-def _touching(label: list[int], nx: int, ny: int) -> set[tuple[int, int]]:
-    """Distinct (cell, neighbour) pairs: a closed square and the square right of or below it when
-    that is another cell, an open square (-1) or beyond the grid's edge (-2).
+def _enclosing_candidate(label: list[int], nx: int, ny: int, k: int, s: int) -> int:
+    """The one cell around cell k as far as its first square `s` shows, else -1.
 
-    Built with zip over label slices (C loops) rather than square by square: pages have ~75
-    squares but only a few dozen distinct pairs.  Only a closed square's right and lower
-    sides count, as they always have.
+    Always among k's neighbours (see `_neighbours`): the square right of the run of k that starts
+    at s, and the closed squares left of and above s (s is k's first square, so they are not k);
+    and s itself must not be on the grid's edge.
     """
-    pairs: set[tuple[int, int]] = set()
-    for base in range(0, nx * ny, nx):
-        row = label[base : base + nx]
-        pairs.update(pairwise(row))
-    pairs.update(zip(label, label[nx:], strict=False))  # each square and the one below it
-    edge = {*label[:nx], *label[-nx:], *label[::nx], *label[nx - 1 :: nx]}
-    pairs.update((a, -2) for a in edge)  # on the grid's edge (and right of / below the last squares)
-    return {(a, b) for a, b in pairs if a >= 0 and a != b}
+    j, i = divmod(s, nx)
+    if i == 0 or j == 0 or i == nx - 1 or j == ny - 1:
+        return -1
+    e, row_end = s + 1, s - i + nx
+    while e < row_end and label[e] == k:
+        e += 1
+    if e == row_end:  # the run reaches the grid's right edge
+        return -1
+    right, left, above = label[e], label[s - 1], label[s - nx]
+    if right < 0 or (left >= 0 and left != right) or (above >= 0 and above != right):
+        return -1
+    return right
+
+
+def _neighbours(label: list[int], nx: int, ny: int, k: int, span: tuple[int, int, int, int]) -> set[int]:
+    """Cell k's neighbours: for each of its squares, the square right of and below it when that is not k
+    (-1 open, -2 beyond the grid's edge), -2 when it is on the edge, and the closed squares left of and
+    above it (a closed square's right and lower neighbours count on both sides, an open square's not)."""
+    i0, i1, j0, j1 = span
+    out: set[int] = set()
+    for j in range(j0, j1 + 1):
+        for i in range(i0, i1 + 1):
+            s = j * nx + i
+            if label[s] != k:
+                continue
+            out.add(label[s + 1] if i + 1 < nx else -2)
+            out.add(label[s + nx] if j + 1 < ny else -2)
+            if i == 0 or j == 0 or i == nx - 1 or j == ny - 1:
+                out.add(-2)
+            if i > 0 and label[s - 1] >= 0:
+                out.add(label[s - 1])
+            if j > 0 and label[s - nx] >= 0:
+                out.add(label[s - nx])
+    out.discard(k)
+    return out
 
 
 def _inside(a: Cell, b: Cell) -> bool:

@@ -46,7 +46,7 @@ def page_to_rows(page: PageContent) -> list[Row]:
 def _place_words(words: tuple[Word, ...], grid: Grid) -> tuple[list[Word], dict[int, list[Word]]]:
     """Words outside any closed cell, and each cell's words (by the cell id at the word's centre).
 
-    `Grid.component_at` inlined: two bisects per word, the hottest loop of the layout stage.
+    `crosses_rule` and `Grid.component_at` inlined: this is the hottest loop of the layout stage.
     """
     free: list[Word] = []
     per_cell: dict[int, list[Word]] = {}
@@ -54,21 +54,29 @@ def _place_words(words: tuple[Word, ...], grid: Grid) -> tuple[list[Word], dict[
     nx, ny = len(xs) - 1, len(ys) - 1
     for word in words:
         x0, y0, x1, y1, text = word
-        k = bisect_right(xs, x0 + 1)  # `crosses_rule` inlined: is a rule strictly inside the word?
-        pieces = split_at_rules(word, grid) if k <= nx and xs[k] < x1 - 1 and len(text) >= 2 else (word,)
-        for w in pieces:
-            if w is not word:
-                x0, y0, x1, y1, text = w
-            i = bisect_right(xs, (x0 + x1) / 2) - 1
-            j = bisect_right(ys, (y0 + y1) / 2) - 1
-            comp = label[j * nx + i] if 0 <= i < nx and 0 <= j < ny else -1
-            if comp < 0:
-                free.append(w)
-            elif (ws := per_cell.get(comp)) is None:
-                per_cell[comp] = [w]
-            else:
-                ws.append(w)
+        k = bisect_right(xs, x0 + 1)
+        if k <= nx and xs[k] < x1 - 1 and len(text) >= 2:  # a rule inside the word: maybe overflowing text
+            _place_pieces(split_at_rules(word, grid), grid, free, per_cell)
+            continue
+        i = bisect_right(xs, (x0 + x1) / 2) - 1
+        j = bisect_right(ys, (y0 + y1) / 2) - 1
+        comp = label[j * nx + i] if 0 <= i < nx and 0 <= j < ny else -1
+        if comp < 0:
+            free.append(word)
+        elif (ws := per_cell.get(comp)) is None:
+            per_cell[comp] = [word]
+        else:
+            ws.append(word)
     return free, per_cell
+
+
+def _place_pieces(pieces: tuple[Word, ...], grid: Grid, free: list[Word], per_cell: dict[int, list[Word]]) -> None:
+    for w in pieces:
+        comp = grid.component_at((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
+        if comp < 0:
+            free.append(w)
+        else:
+            per_cell.setdefault(comp, []).append(w)
 
 
 def _cells_to_rows(page_no: int, cells: list[Cell]) -> list[Row]:
