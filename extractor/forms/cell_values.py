@@ -8,13 +8,14 @@ are the legend.  `CellsValue` offers these readings of a value's cells to the bi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor.forms.choices import CLOSE, OPEN, answer_of, parse_legend
 from extractor.forms.events import CheckRead, ChoiceRead
 from extractor.forms.patterns import patterns
 from extractor.layout import Cell, Line, words_to_lines
 from extractor.normalise import clean_line, fold, join_lines
+from extractor.read.content import Word
 
 CHECKED = frozenset("○◯●✓✔☑■☒レxX✗v◉")
 UNCHECKED_GLYPHS = frozenset("☐□")
@@ -205,8 +206,7 @@ def parse_choice(cells: list[Cell]) -> ChoiceRead:
         if mark is None:
             answer_parts.append(line.text)
             continue
-        left = [w for w in line.words if w.x1 <= mark.x0 + 1 or w.y1 < mark.y0]
-        right = [w for w in line.words if not (w.x1 <= mark.x0 + 1 or w.y1 < mark.y0)]
+        left, right = _split_at(line.words, mark.x0 + 1, mark.y0)
         if left:
             answer_parts.append(words_to_lines(left)[0].text)
         if right:
@@ -217,11 +217,21 @@ def parse_choice(cells: list[Cell]) -> ChoiceRead:
     return ChoiceRead(answer_of(text), tuple(parse_legend(legend_text)), text)
 
 
+def _split_at(words: list[Word], x: float, y: float) -> tuple[list[Word], list[Word]]:
+    """Words left of x (or above y), and the others, in one pass."""
+    left: list[Word] = []
+    right: list[Word] = []
+    for w in words:
+        (left if w.x1 <= x or w.y1 < y else right).append(w)
+    return left, right
+
+
 @dataclass(frozen=True, slots=True)
 class CellsValue:
     """The value cells of a label/value row (a value cell, and a legend cell beside it)."""
 
     cells: tuple[Cell, ...]
+    memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False, kw_only=True)  # all_text, once
 
     def text(self) -> str:
         return cell_text(self.cells[-1])
@@ -233,7 +243,11 @@ class CellsValue:
         return [it for c in self.cells for it in cell_checkboxes(c)]
 
     def all_text(self) -> str:
-        return fold(" ".join(c.text for c in self.cells) + " ".join(b.text for c in self.cells for b in c.inner))
+        text = self.memo.get("all")
+        if text is None:
+            text = self.memo["all"] = fold(" ".join(c.text for c in self.cells)
+                                           + " ".join(b.text for c in self.cells for b in c.inner))
+        return text
 
     def has_legend(self) -> bool:
         return bool(patterns().legend_mark.search(self.all_text()))
