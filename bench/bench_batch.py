@@ -17,6 +17,16 @@ and with 2 workers, then once more with 2 workers over the finished output
     python bench/bench_batch.py [--docs 2000] [--timeout 20] [--keep DIR]
 
 Writes bench/results/bench_batch-<time>.json and prints a short table.
+
+    python bench/bench_batch.py --cluster-docs 20000 [--task-docs 100]
+
+measures instead what the *client* of a cluster run costs per document: a Dask scheduler and
+2 single-threaded Dask workers run as their own processes on this machine (as on a real
+cluster, where neither shares the client's process), the workers run documents whose per-document
+function returns a synthetic result with rows in every table (`tests.faults:extract`, so the
+workers are cheap and the client is what is measured), and the client's own CPU time (all
+its threads: planning, Dask, commits; and, separately, the final compaction) is divided by
+the number of documents.
 """
 
 from __future__ import annotations
@@ -158,12 +168,83 @@ def summarise_log(log: Path, seconds: float, workers: int, parent_peak_mb: float
     }
 
 
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _dask_processes(port: int, workers: int) -> list[subprocess.Popen[bytes]]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    bindir = Path(sys.executable).parent
+    scheduler = subprocess.Popen([str(bindir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([str(bindir / "dask"), "worker", f"tcp://127.0.0.1:{port}", "--nworkers",
+                               str(workers), "--nthreads", "1", "--no-dashboard", "--memory-limit", "0"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return [scheduler, worker]
+
+
+def cluster_client_cost(scratch: Path, n_docs: int, task_docs: int) -> dict[str, Any]:
+    """Client CPU per document of a cluster run of `n_docs` small documents (see the module docstring)."""
+    from distributed import Client
+
+    from extractor.batch.runner import RunOptions, run_batch
+    from tests.faults import EXTRACT
+
+    folder = scratch / "cluster-in"
+    base = text_pdf_bytes()
+    for i in range(n_docs):
+        sub = folder / f"b{i // 1000:03d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"rows-{i:06d}.pdf").write_bytes(vary(base, i))
+    port = _free_port()
+    procs = _dask_processes(port, 2)
+    address = f"tcp://127.0.0.1:{port}"
+    try:
+        with Client(address, timeout="60s") as client:
+            client.wait_for_workers(2, timeout=120)
+        out = scratch / "cluster-out"
+        options = RunOptions(out, workers=2, cluster=address, extract_fn=EXTRACT, task_docs=task_docs)
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        summary = run_batch([folder], options)  # compaction included: its merges run on the cluster
+        cpu_run, wall_run = time.process_time() - cpu0, time.perf_counter() - wall0
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait()
+    n = summary.inputs
+    return {
+        "documents": n, "task_docs": task_docs, "statuses": dict(summary.statuses),
+        "run_seconds": round(wall_run, 1), "docs_per_s": round(n / wall_run, 1),
+        "client_cpu_seconds": round(cpu_run, 2), "client_cpu_ms_per_doc": round(1000 * cpu_run / n, 3),
+        "parts_after_compaction": summary.parts,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=2000, help="documents in the archive (default 2000)")
     ap.add_argument("--timeout", type=float, default=20.0, help="per-document time limit (default 20 s)")
     ap.add_argument("--keep", type=Path, help="build the archive and outputs here and keep them")
+    ap.add_argument("--cluster-docs", type=int, help="measure a cluster client's cost per document instead")
+    ap.add_argument("--task-docs", type=int, default=100, help="documents per cluster task (default 100)")
     args = ap.parse_args()
+    if args.cluster_docs:
+        scratch = args.keep or Path(tempfile.mkdtemp(prefix="bench-cluster-"))
+        try:
+            cost = cluster_client_cost(scratch, args.cluster_docs, args.task_docs)
+        finally:
+            if args.keep is None:
+                shutil.rmtree(scratch, ignore_errors=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"bench_cluster_client-{time.strftime('%Y%m%d-%H%M%S')}.json"
+        path.write_text(json.dumps(cost, indent=2) + "\n")
+        print(json.dumps(cost, indent=2), f"-> {path}", sep="\n")
+        return
 
     scratch = args.keep or Path(tempfile.mkdtemp(prefix="bench-batch-"))
     try:

@@ -3,7 +3,8 @@
     python bench/bench_pipeline.py [--repeat 3] [--quick]
 
 In one process and on the same generated pages it times
-  (a) the reading floor: PyMuPDF `get_text("words")` + `get_drawings()` per page,
+  (a) the reading floor: PyMuPDF `get_text("words")` + `get_cdrawings()` per page (what the
+      reader calls),
   (b) the full pipeline to Parquet, single process (in-process, and as a fresh
       `pia-extract run --workers 1` process, i.e. counting interpreter start and imports),
   (c) the batch runner with all cores (`pia-extract run --workers N`),
@@ -14,6 +15,13 @@ scaling run and the peak RSS of a process extracting the 800-page document.
 imports, worker spawn, manifest) and on an archive of `--batch-copies` byte-distinct copies,
 where start-up is amortised as in the batch jobs the runner is for.
 Medians of `--repeat` runs.  Results also go to bench/results/pipeline-<time>.json.
+
+The fresh-process comparison (`fresh`) is the honest one: on the corpus PDFs
+(`../shared/corpus/pdf/*.pdf` without the scans, when present) plus the generated ones, it
+alternates, `--repeat` times, (a) a fresh Python process that opens every PDF and calls
+`get_text("words")` + `get_cdrawings()` on every page, (b) a fresh `pia-extract run --workers 1`
+into a new output directory, and (c) `pdftotext -layout` on every file; each counts its own
+start-up.  It reports pages/s of each and the median of the paired ratios (b)/(a) and (c)/(a).
 """
 
 from __future__ import annotations
@@ -90,7 +98,53 @@ def floor_pass(paths: list[Path]) -> None:
         with pymupdf.open(path) as doc:
             for page in doc:
                 page.get_text("words")
-                page.get_drawings()
+                page.get_cdrawings()
+
+
+FLOOR_CODE = """import sys, pymupdf
+for path in sys.argv[1:]:
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            page.get_text("words")
+            page.get_cdrawings()
+"""
+
+
+def corpus_pdfs() -> list[Path]:
+    """The evaluation corpus's text PDFs (not the scans), when ../shared is there."""
+    folder = ROOT.parent / "shared" / "corpus" / "pdf"
+    return sorted(p for p in folder.glob("*.pdf") if not p.name.endswith(".scan.pdf")) if folder.is_dir() else []
+
+
+def _timed(cmd: list[str], ok: tuple[int, ...] = (0,)) -> float:
+    started = time.perf_counter()
+    code = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT).returncode
+    if code not in ok:
+        raise SystemExit(f"{cmd[:3]} exited {code}")
+    return time.perf_counter() - started
+
+
+def fresh_process_comparison(inputs: Path, tmp: Path, repeat: int) -> dict[str, object]:
+    """Paired fresh-process runs: the reading floor, `pia-extract run --workers 1`, `pdftotext -layout`."""
+    paths = sorted(inputs.glob("*.pdf"))
+    pages = pages_of(paths)
+    floor_cmd = [sys.executable, "-c", FLOOR_CODE, *map(str, paths)]
+    pdftotext = "for f in \"$@\"; do pdftotext -layout \"$f\" - ; done"
+    rows = []
+    for k in range(repeat):
+        t_floor = _timed(floor_cmd)
+        t_run = _timed([str(Path(sys.executable).parent / "pia-extract"), "run", str(inputs), "--out",
+                        str(tmp / f"fresh{k}"), "--workers", "1", "--quiet"], ok=(0, 1))
+        t_text = _timed(["sh", "-c", pdftotext, "sh", *map(str, paths)])
+        rows.append((t_floor, t_run, t_text))
+    med = [statistics.median(r[i] for r in rows) for i in range(3)]
+    return {
+        "documents": len(paths), "pages": pages, "corpus_pdfs": len(corpus_pdfs()), "repeat": repeat,
+        "pages_per_s": {"floor_fresh": pages / med[0], "run_workers_1_fresh": pages / med[1],
+                        "pdftotext_layout": pages / med[2]},
+        "ratio_run_to_floor_median_paired": statistics.median(f / r for f, r, _t in rows),
+        "ratio_pdftotext_to_floor_median_paired": statistics.median(f / t for f, _r, t in rows),
+    }
 
 
 def pipeline_pass(paths: list[Path], out: Path) -> None:
@@ -141,6 +195,7 @@ def main() -> int:
     ap.add_argument("--docs", type=int, default=20, help="documents in the main corpus")
     ap.add_argument("--quick", action="store_true", help="smaller corpus and scaling sizes (smoke run)")
     ap.add_argument("--skip-pdfplumber", action="store_true")
+    ap.add_argument("--fresh-only", action="store_true", help="only the fresh-process comparison")
     ap.add_argument("--batch-copies", type=int, default=4,
                     help="copies of the corpus in the archive-sized batch comparison (c) vs single worker")
     args = ap.parse_args()
@@ -159,6 +214,15 @@ def main() -> int:
         t_pipe = median_time(lambda: pipeline_pass(paths, tmp / "out_inproc"), args.repeat)
         t_cli1 = median_time(lambda: cli_pass(corpus_dir, tmp / "out_cli1", 1), args.repeat)
         t_clin = median_time(lambda: cli_pass(corpus_dir, tmp / "out_clin", workers), args.repeat)
+        fresh_inputs = tmp / "fresh_inputs"
+        fresh_inputs.mkdir()
+        for path in [*paths, *([] if args.quick else corpus_pdfs())]:
+            (fresh_inputs / path.name).write_bytes(path.read_bytes())
+        report["fresh"] = fresh_process_comparison(fresh_inputs, tmp, args.repeat)
+        print(json.dumps(report["fresh"], indent=2), file=sys.stderr)
+        if args.fresh_only:
+            print(json.dumps(report, indent=2, ensure_ascii=False))
+            return 0
         archive = copies_corpus(paths, tmp / "archive", args.batch_copies)
         archive_pages = n_pages * args.batch_copies
         t_arch1 = median_time(lambda: cli_pass(archive, tmp / "out_arch1", 1), args.repeat)

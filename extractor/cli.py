@@ -1,13 +1,15 @@
 """The `pia-extract` command line.
 
     pia-extract run [INPUTS...] --out DIR --workers N     extract into a Parquet dataset (resumable)
+    pia-extract status OUT                                what an output directory holds
     pia-extract compact OUT                               merge small parts of an output dataset
+    pia-extract query "SQL" OUT | query NAME OUT          DuckDB over the tables (extra `explore`)
+    pia-extract export OUT --to csv|xlsx|sqlite           files for Excel, SQLite (extra `explore`)
+    pia-extract serve OUT [--port N]                      local web explorer (extra `explore`)
+    pia-extract schema                                    the output contract: every column
 
-Exit codes: 0 every document ok (or partial), 1 some documents failed,
-2 usage error (bad option, input path that does not exist), 3 the run could not
-proceed (output locked by another run or not writable, cluster unreachable,
-worker processes that cannot start),
-130 interrupted (what was parsed so far is saved; the same command resumes).
+Exit codes are `extractor.errors.ExitCode` (the README lists them).  The worker processes are
+started before this process imports pyarrow and plans the run, so their start-up overlaps it.
 """
 
 from __future__ import annotations
@@ -15,23 +17,27 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 from collections.abc import Iterator
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
 
 import typer
 from rich.console import Console
 
-from extractor.batch.manifest import ManifestError
-from extractor.batch.runner import JsonLogObserver, NullObserver, Observer, Observers, RunError, RunOptions, run_batch
-from extractor.batch.sandbox import FaultSpecError, Limits, WorkerStartError
-from extractor.errors import ExitCode
+from extractor.errors import ExitCode, ExtractorError
+from extractor.model import ExtractOptions
+
+if TYPE_CHECKING:
+    from extractor.batch.runner import Observer
 
 app = typer.Typer(
     help="Extract Japanese 特定個人情報保護評価書 (PIA) PDFs and text dumps into Parquet tables.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -45,6 +51,28 @@ def default_workers() -> int:
 DEFAULT_WORKERS = default_workers()
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from extractor.model import PARSER_VERSION
+
+        try:
+            package = version("pia-extract")
+        except PackageNotFoundError:
+            package = "(not installed)"
+        typer.echo(f"pia-extract {package} (parser {PARSER_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Extract Japanese 特定個人情報保護評価書 (PIA) PDFs and text dumps into Parquet tables."""
+
+
 def _fail(console: Console, message: str, code: int) -> NoReturn:
     console.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code)
@@ -56,8 +84,9 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 
 @contextlib.contextmanager
 def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator[tuple[Observer, bool]]:
-    """The progress bar (unless quiet) and the JSON log (if asked), for the duration of a run."""
-    from extractor.batch.report import ProgressBar
+    """Progress (a live bar on a terminal, plain lines otherwise; none if quiet) and the JSON log."""
+    from extractor.batch.report import PlainProgress, ProgressBar
+    from extractor.batch.runner import JsonLogObserver, NullObserver, Observers
 
     with contextlib.ExitStack() as stack:
         chosen: list[Observer] = []
@@ -65,10 +94,10 @@ def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator
             try:
                 fh = stack.enter_context(open(log_json, "a", encoding="utf-8"))
             except OSError as exc:
-                _fail(console, f"cannot write the log file {log_json}: {exc.strerror or exc}", 2)
+                _fail(console, f"cannot write the log file {log_json}: {exc.strerror or exc}", ExitCode.USAGE)
             chosen.append(JsonLogObserver(fh))
         if not quiet:
-            chosen.append(stack.enter_context(ProgressBar(console)))
+            chosen.append(stack.enter_context(ProgressBar(console)) if console.is_terminal else PlainProgress())
         yield (Observers(*chosen) if chosen else NullObserver()), not quiet
 
 
@@ -81,57 +110,92 @@ def _resolve_inputs(inputs: list[Path] | None) -> list[Path]:
     return [default]
 
 
+Inputs = Annotated[list[Path] | None, typer.Argument(
+    show_default=False,
+    help="PDF or text files, or directories searched recursively (.pdf .txt .md .html). Default: samples/")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="Output directory: one Parquet dataset per table.")]
+Workers = Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")]
+Timeout = Annotated[float, typer.Option(min=1.0, help="Seconds one document may take; then its worker is killed.")]
+MaxMemory = Annotated[int, typer.Option("--max-memory-mb", min=0, help="Memory limit of a worker in MB (0: none).")]
+RecycleMemory = Annotated[int, typer.Option(
+    "--recycle-memory-mb", min=1, help="Replace a worker whose memory is above this after a document.")]
+Force = Annotated[bool, typer.Option("--force", help="Extract again documents already done.")]
+RetryFailed = Annotated[bool, typer.Option(
+    "--retry-failed", help="Extract again documents that failed before (crashes and timeouts included).")]
+Cluster = Annotated[str | None, typer.Option(
+    metavar="ADDRESS", help="Run on Dask: tcp://host:8786, or 'local' for a local cluster.")]
+PartDocs = Annotated[int, typer.Option(min=1, help="Documents per part file (and per manifest commit).")]
+Merge = Annotated[bool, typer.Option("--compact/--no-compact", help="Merge small parts at the end.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")]
+LogJson = Annotated[Path | None, typer.Option(metavar="FILE", help="Append one JSON line per input document to FILE.")]
+
+
+class OcrChoice(str, Enum):
+    auto = "auto"
+    never = "never"
+    always = "always"
+
+
+Ocr = Annotated[OcrChoice, typer.Option(
+    "--ocr", help="OCR scanned pages: auto (pages without a text layer), never, always (every page).")]
+
+
 @app.command()
-def run(
-    inputs: Annotated[list[Path] | None, typer.Argument(
-        exists=True, readable=True, show_default=False,
-        help="PDF or text files, or directories searched recursively (.pdf .txt .md .html). Default: samples/",
-    )] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output directory: one Parquet dataset per table.")
-                   ] = Path("output"),
-    workers: Annotated[int, typer.Option("--workers", "-j", min=1, help="Worker processes (default: all cores).")
-                       ] = DEFAULT_WORKERS,
-    timeout: Annotated[float, typer.Option(
-        "--timeout", min=1.0, help="Seconds one document may take; then its worker is killed.")] = 120.0,
-    max_memory_mb: Annotated[int, typer.Option(
-        "--max-memory-mb", min=0, help="Address-space limit of a worker in MB (0: none).")] = 2048,
-    recycle_after: Annotated[int, typer.Option(
-        "--recycle-after", min=1, help="Replace each worker with a fresh one after this many documents.")] = 200,
-    force: Annotated[bool, typer.Option("--force", help="Extract again documents already done.")] = False,
-    retry_failed: Annotated[bool, typer.Option(
-        "--retry-failed", help="Extract again documents that failed before.")] = False,
-    cluster: Annotated[str | None, typer.Option(
-        "--cluster", metavar="ADDRESS", help="Run on Dask: tcp://host:8786, or 'local' for a local cluster.")
-    ] = None,
-    part_docs: Annotated[int, typer.Option(
-        "--part-docs", min=1, help="Documents per part file (and per manifest commit).")] = 200,
-    merge: Annotated[bool, typer.Option("--compact/--no-compact", help="Merge small parts at the end.")] = True,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
-    log_json: Annotated[Path | None, typer.Option(
-        "--log-json", metavar="FILE", help="Append one JSON line per input document to FILE.")] = None,
-) -> None:
+def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEFAULT_WORKERS,
+        timeout: Timeout = 120.0, max_memory_mb: MaxMemory = 2048, recycle_memory_mb: RecycleMemory = 1024,
+        force: Force = False, retry_failed: RetryFailed = False, cluster: Cluster = None,
+        part_docs: PartDocs = 200, merge: Merge = True, quiet: Quiet = False, log_json: LogJson = None,
+        ocr: Ocr = OcrChoice.auto) -> None:
     """Extract documents into OUT/<table>/ Parquet datasets; re-running resumes where it stopped."""
+    from extractor.batch.sandbox import Limits, LocalPool
+
     console = Console(stderr=True)
     paths = _resolve_inputs(inputs)
-    options = RunOptions(
-        out_dir=out, workers=workers, force=force, retry_failed=retry_failed, cluster=cluster,
-        limits=Limits(timeout_s=timeout, max_memory_mb=max_memory_mb or None, recycle_after=recycle_after),
-        part_docs=part_docs, merge_parts=merge,
-    )
+    limits = Limits(timeout_s=timeout, max_memory_mb=max_memory_mb or None, recycle_rss_mb=recycle_memory_mb)
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    pool = None if cluster else LocalPool(workers, limits).start()  # before the heavy imports below
     try:
+        from extractor.batch.runner import RunOptions, run_batch
+
+        options = RunOptions(out_dir=out, workers=workers, force=force, retry_failed=retry_failed,
+                             cluster=cluster, limits=limits, part_docs=part_docs, merge_parts=merge,
+                             extract=ExtractOptions(ocr=ocr.value))
         with _observers(console, quiet, log_json) as (observer, show):
-            summary = run_batch(paths, options, observer)
+            summary = run_batch(paths, options, observer, pool)
     except KeyboardInterrupt:
         _fail(console, "interrupted. What was parsed so far is saved; run the same command again to resume.",
               ExitCode.INTERRUPTED)
-    except (RunError, ManifestError, FaultSpecError, WorkerStartError) as exc:
-        _fail(console, str(exc), ExitCode.RUN_ERROR)
-    if show:
-        from extractor.batch.report import print_summary
+    except ExtractorError as exc:
+        _fail(console, str(exc), exc.exit_code)
+    except Exception as exc:  # a bug: one line, not a traceback; what was committed stays
+        _fail(console, f"internal error: {type(exc).__name__}: {exc} (please report it); what was committed "
+              "is saved", ExitCode.RUN_ERROR)
+    finally:
+        if pool is not None:
+            pool.close()
+    from extractor.batch.report import nothing_found, print_summary
 
+    if not summary.inputs:
+        console.print(nothing_found(summary, paths), highlight=False)
+    elif show:
         print_summary(console, summary, out)
     raise typer.Exit(summary.exit_code)
+
+
+@app.command()
+def status(
+    out: Annotated[Path, typer.Argument(help="An output directory of `run`.")] = Path("output"),
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Documents with warnings to list (0: all).")
+                     ] = 50,
+) -> None:
+    """What an output directory holds: documents by status, failures by kind, rows per table, warnings."""
+    from extractor.batch.report import print_status
+
+    console = Console()
+    try:
+        print_status(console, out, limit)
+    except ExtractorError as exc:
+        _fail(Console(stderr=True), str(exc), exc.exit_code)
 
 
 @app.command()
@@ -147,8 +211,8 @@ def compact(
     console = Console(stderr=True)
     try:
         before, after, rows = compact_output(out, target_part_docs)
-    except (RunError, ManifestError) as exc:
-        _fail(console, str(exc), ExitCode.RUN_ERROR)
+    except ExtractorError as exc:
+        _fail(console, str(exc), exc.exit_code)
     if not quiet:
         counts = ", ".join(f"{name} {n}" for name, n in rows.items())
         console.print(f"{out}: {before} parts -> {after} parts; rows: {counts}", highlight=False)
@@ -169,10 +233,98 @@ def debug(
     try:
         debug_page(pdf, page, target, dpi)
     except ValueError as exc:
-        _fail(console, str(exc), 2)
+        _fail(console, str(exc), ExitCode.USAGE)
     except Exception as exc:  # an unreadable PDF: say so in one line
-        _fail(console, f"cannot draw {pdf}: {exc}", 1)
+        _fail(console, f"cannot draw {pdf}: {exc}", ExitCode.DOCUMENTS_FAILED)
     console.print(f"wrote {target}", highlight=False)
+
+
+# ---------------------------------------------------------------------------- query, export, serve, schema
+
+
+@contextlib.contextmanager
+def _explore_errors(console: Console) -> Iterator[None]:
+    """Map the explore errors to exit codes, and a missing optional extra to a one-line hint."""
+    from extractor.errors import ExtractorError
+
+    try:
+        yield
+    except ExtractorError as exc:
+        _fail(console, str(exc), exc.exit_code)
+    except ModuleNotFoundError as exc:
+        _fail(console, f"{exc.name} is not installed: pip install 'pia-extract[explore]'", ExitCode.RUN_ERROR)
+
+
+def _query_help() -> str:
+    from extractor.explore.views import NAMED_QUERIES, VIEWS
+
+    named = "".join(f"\n\n  {q.name}: {q.question}" for q in NAMED_QUERIES.values())
+    views = ", ".join(v.name for v in VIEWS)
+    return ("Run SQL (DuckDB) over the tables of OUT (documents, systems, files, entrustments, recipients, "
+            f"risk_ratings; views {views}). SQL may be the name of an example:{named}\n\n"
+            "  e.g. pia-extract query contractors out/;  pia-extract query \"SELECT count(*) FROM documents\" out/")
+
+
+OutDir = Annotated[Path, typer.Argument(exists=True, file_okay=False, help="An output directory of `run`.")]
+
+
+@app.command(help=_query_help())
+def query(
+    sql: Annotated[str, typer.Argument(help="A SQL query, or the name of an example query.")],
+    out: OutDir,
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV (lists joined with 、).")] = False,
+    json: Annotated[bool, typer.Option("--json", help="Print a JSON array of objects.")] = False,
+) -> None:
+    from extractor.explore import query as q
+
+    console = Console(stderr=True)
+    with _explore_errors(console):
+        table = q.run_query(out, sql)
+    if csv or json:
+        (q.write_json if json else q.write_csv)(table, sys.stdout)
+    else:
+        q.print_table(table, Console(soft_wrap=True))
+
+
+@app.command()
+def export(
+    out: OutDir,
+    to: Annotated[Literal["csv", "xlsx", "sqlite"], typer.Option("--to", help="Format.")],
+    dest: Annotated[Path | None, typer.Option(help="Directory to write to (default: OUT/export).")] = None,
+    ja: Annotated[bool, typer.Option("--ja", help="Japanese column headers (CSV, XLSX).")] = False,
+) -> None:
+    """Export the tables: CSV (UTF-8 with BOM), one XLSX workbook, or SQLite with full-text search and views."""
+    from extractor.explore.export import export as run_export
+
+    console = Console(stderr=True)
+    with _explore_errors(console):
+        for path in run_export(out, to, dest, ja):
+            console.print(f"wrote {path}", highlight=False)
+
+
+@app.command()
+def serve(
+    out: OutDir,
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8001,
+    dest: Annotated[Path | None, typer.Option(help="Where the SQLite database is kept (default: OUT/export).")
+                    ] = None,
+) -> None:
+    """Browse the tables in a local web explorer (Datasette) on 127.0.0.1; Ctrl-C stops it."""
+    from extractor.explore.serve import serve as run_serve
+
+    with _explore_errors(Console(stderr=True)):
+        run_serve(out, port, dest, announce=lambda url: print(url, flush=True))
+
+
+@app.command()
+def schema(
+    table: Annotated[str | None, typer.Argument(help="Only this table.")] = None,
+) -> None:
+    """Print the output contract: every table and column, with its Japanese label and meaning."""
+    from extractor.explore.contract import contract_text
+
+    with _explore_errors(Console(stderr=True)):
+        print(contract_text(table), end="")
 
 
 if __name__ == "__main__":  # pragma: no cover - `python -m extractor.cli`

@@ -32,7 +32,8 @@ class ErrorKind(str, Enum):
     ENCRYPTED = "encrypted"  # password-protected
     HUGE_PAGE = "huge_page"  # a page implausibly large (a decompression or drawing bomb)
     TOO_MANY_PAGES = "too_many_pages"  # more pages than the limit
-    NO_TEXT = "no_text"  # image-only pages and OCR not available or not allowed
+    NO_TEXT = "no_text"  # image-only pages and OCR turned off (--ocr never)
+    OCR_UNAVAILABLE = "ocr_unavailable"  # image-only pages and Tesseract (with its Japanese model) not installed
     UNKNOWN_FORM = "unknown_form"  # not a recognised 特定個人情報保護評価書 or 概要
     TIMEOUT = "timeout"  # over the per-document time limit (the worker was killed)
     MEMORY_LIMIT = "memory_limit"  # over the per-document memory limit

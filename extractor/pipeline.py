@@ -16,7 +16,9 @@ from extractor.forms.detect import detect_form
 from extractor.forms.rows import RowReader
 from extractor.layout import document_rows
 from extractor.model import DEFAULT_OPTIONS, PARSER_VERSION, DocumentResult, DocumentRow, ExtractOptions, failed_result
+from extractor.normalise.enrich import enrich
 from extractor.read.pdf import read_pdf
+from extractor.read.scanned import read_scanned
 from extractor.read.sniff import sniff_format
 from extractor.text.parse import parse_text
 from extractor.text.summary import parse_summary_rows
@@ -28,11 +30,14 @@ def sha256_bytes(data: bytes) -> str:
 
 def parse_pdf(data: bytes, doc_id: str, source_path: str, options: ExtractOptions = DEFAULT_OPTIONS) -> DocumentResult:
     pages, n_pages = read_pdf(data)
-    row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format="pdf", n_pages=n_pages)
+    scan = read_scanned(data, pages, options.ocr)
+    pages = scan.pages
+    row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format="pdf-ocr" if scan.ocr_pages else "pdf",
+                      n_pages=n_pages, ocr_pages=scan.ocr_pages, ocr_confidence=scan.confidence)
     result = DocumentResult(document=row)
+    for w in scan.warnings:
+        result.warn(w)
     empty_pages = [p.number for p in pages if not p.words]
-    if len(empty_pages) == len(pages):
-        raise InputError("no_text", "no page has a text layer (a scanned, image-only PDF); it needs OCR first")
     for p in empty_pages:
         result.warn(f"page {p} has no text layer")
     rows = document_rows(pages)
@@ -71,7 +76,7 @@ def extract_bytes(data: bytes, source_path: str, options: ExtractOptions = DEFAU
             doc_id, source_path, fmt, "internal_error", f"internal error while parsing: {type(exc).__name__}: {exc}"
         )
     result.document.parser_version = PARSER_VERSION
-    return result
+    return enrich(result)
 
 
 def extract_document(path: str | Path, source_path: str | None = None,

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.explore_support import corpus_out, corpus_sqlite, samples_out  # noqa: F401  (fixtures of the explore tests)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS_PDF = SHARED / "corpus" / "pdf"

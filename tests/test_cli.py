@@ -1,10 +1,12 @@
-"""`pia-extract run` / `pia-extract compact` as a user runs them: exit codes, log, summary, quiet."""
+"""`pia-extract run` / `status` / `compact` as a user runs them: exit codes, log, summary, progress."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+from extractor.errors import ExitCode
 from extractor.tables.schema import TABLE_NAMES
 from pia_fixtures.hostile import zero_byte_file
 from tests.test_batch_support import make_docs, part_files, pia_extract, read_sorted
@@ -27,14 +29,40 @@ def test_all_ok_exits_0_with_a_summary_and_one_log_line_per_document(tmp_path: P
         assert r["rows"]["systems"] >= 1
 
 
-def test_a_failed_document_exits_1_and_is_counted_by_kind(tmp_path: Path) -> None:
+def test_progress_goes_to_a_log_as_plain_timestamped_lines(tmp_path: Path) -> None:
+    make_docs(tmp_path / "in", 2)
+    res = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1")
+    assert res.returncode == 0, res.stderr
+    lines = [line for line in res.stderr.splitlines() if re.match(r"\d\d:\d\d:\d\d ", line)]
+    assert lines[0].endswith(" extracting") and "2 inputs done (2 parsed" in lines[-1], res.stderr
+    assert "\x1b[" not in res.stderr  # no terminal control codes in a log
+
+
+def test_a_failed_document_exits_1_and_is_named_in_the_summary(tmp_path: Path) -> None:
     make_docs(tmp_path / "in", 2)
     zero_byte_file(tmp_path / "in" / "empty.pdf")
     res = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1")
-    assert res.returncode == 1, res.stderr
+    assert res.returncode == ExitCode.DOCUMENTS_FAILED, res.stderr
     assert "Failed by kind: empty 1" in res.stderr
+    assert f"{tmp_path / 'in' / 'empty.pdf'}: empty: the file is empty" in res.stderr
     again = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-j", "1", "-q")
     assert again.returncode == 1  # the same inputs, the same verdict, even when nothing is parsed again
+
+
+def test_a_missing_path_is_a_failed_row_and_the_rest_of_the_batch_runs(tmp_path: Path) -> None:
+    make_docs(tmp_path / "in", 2)
+    res = pia_extract("run", str(tmp_path / "in"), str(tmp_path / "nope.pdf"), "--out", str(tmp_path / "out"), "-q")
+    assert res.returncode == ExitCode.DOCUMENTS_FAILED, res.stderr
+    docs = {Path(r["source_path"]).name: r for r in read_sorted(tmp_path / "out")["documents"]}
+    assert len(docs) == 3 and docs["nope.pdf"]["error_kind"] == "unreadable"
+
+
+def test_nothing_readable_exits_1_and_says_why(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.docx").write_bytes(b"PK")
+    res = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"))
+    assert res.returncode == ExitCode.DOCUMENTS_FAILED
+    assert "no input documents (.pdf .txt .md .html) found in" in res.stderr and ".docx 1" in res.stderr
 
 
 def test_quiet_prints_nothing(tmp_path: Path) -> None:
@@ -44,13 +72,18 @@ def test_quiet_prints_nothing(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
-    missing = pia_extract("run", str(tmp_path / "nope.pdf"), "--out", str(tmp_path / "out"))
-    assert missing.returncode == 2 and "does not exist" in missing.stderr
-    assert not (tmp_path / "out").exists()
-    assert pia_extract("run", "--workers", "0", cwd=tmp_path).returncode == 2
-    assert pia_extract("run", "--no-such-option", cwd=tmp_path).returncode == 2
+    assert pia_extract("run", "--workers", "0", cwd=tmp_path).returncode == ExitCode.USAGE
+    assert pia_extract("run", "--no-such-option", cwd=tmp_path).returncode == ExitCode.USAGE
     no_samples = pia_extract("run", "--out", str(tmp_path / "out"), cwd=tmp_path)
-    assert no_samples.returncode == 2 and "samples/" in no_samples.stderr
+    assert no_samples.returncode == ExitCode.USAGE and "samples/" in no_samples.stderr
+
+
+def test_version_and_short_help(tmp_path: Path) -> None:
+    version = pia_extract("--version", faults=False)
+    assert version.returncode == 0 and re.fullmatch(r"pia-extract \S+ \(parser \S+\)\n", version.stdout)
+    for args in (("-h",), ("run", "-h"), ("status", "-h")):
+        res = pia_extract(*args, faults=False)
+        assert res.returncode == 0 and "Usage:" in res.stdout, args
 
 
 def test_default_input_is_samples_and_default_output_is_output(tmp_path: Path) -> None:
@@ -58,6 +91,20 @@ def test_default_input_is_samples_and_default_output_is_output(tmp_path: Path) -
     res = pia_extract("run", "-q", "-j", "1", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert len(read_sorted(tmp_path / "output")["documents"]) == 2
+
+
+def test_status_prints_counts_and_the_documents_with_warnings(tmp_path: Path) -> None:
+    make_docs(tmp_path / "in", 2)
+    zero_byte_file(tmp_path / "in" / "empty.pdf")
+    pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q")
+    res = pia_extract("status", str(tmp_path / "out"), faults=False)
+    assert res.returncode == 0, res.stderr
+    assert "Documents 3: ok 2, failed 1" in res.stdout
+    assert "Failed by kind: empty 1" in res.stdout
+    assert re.search(r"failed\s+\S*empty\.pdf \[empty\]\n\s+- the file is empty", res.stdout), res.stdout
+    assert "systems " in res.stdout
+    not_output = pia_extract("status", str(tmp_path / "in"), faults=False)
+    assert not_output.returncode == ExitCode.RUN_ERROR and "not an output directory" in not_output.stderr
 
 
 def test_compact_command_merges_parts(tmp_path: Path) -> None:
@@ -73,11 +120,12 @@ def test_compact_command_merges_parts(tmp_path: Path) -> None:
     assert len(part_files(out)["documents"]) == 1
     assert read_sorted(out) == expected
     not_output = pia_extract("compact", str(tmp_path / "in"))
-    assert not_output.returncode == 3 and "not an output directory" in not_output.stderr
+    assert not_output.returncode == ExitCode.RUN_ERROR and "not an output directory" in not_output.stderr
 
 
 def test_a_run_that_cannot_proceed_exits_3(tmp_path: Path) -> None:
     make_docs(tmp_path / "in", 1)
-    res = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"), faults="nostart=any")
-    assert res.returncode == 3
+    res = pia_extract("run", str(tmp_path / "in"), "--out", str(tmp_path / "out"),
+                      extract="tests.faults_nostart:extract")
+    assert res.returncode == ExitCode.RUN_ERROR
     assert "error: the worker processes stop before they are ready" in res.stderr

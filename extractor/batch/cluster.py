@@ -1,42 +1,50 @@
-"""Cluster mode: run the per-document function on Dask distributed workers.
+"""Cluster mode: tasks of many documents on Dask distributed workers, each writing its own part.
 
-Why Dask distributed and not Ray: our tasks are coarse (one document, a fraction
-of a second to minutes), independent, with small results, so none of Ray's
-machinery (actors, a shared-memory object store, a native raylet/GCS runtime) is
-needed.  ``dask`` + ``distributed`` are pure Python: 25 MB installed (about 40 MB
-with their dependencies), no native runtime; importing ``distributed`` takes
-about 0.75 s and a ``LocalCluster`` of two worker processes is up 1.4 s later
-(measured on the project's 2-core machine).  A real cluster is just
-``dask scheduler`` on one host and ``dask worker tcp://HOST:8786`` on the
-others, on any machine that can import this package.  Ray's wheel is several
-times larger, ships its own native runtime (raylet, GCS, object store) and
-takes seconds to start.
+Why Dask distributed and not Ray: our tasks are coarse, independent, with small results, so
+none of Ray's machinery (actors, a shared-memory object store, a native runtime) is needed.
+``dask`` + ``distributed`` are pure Python (about 40 MB with their dependencies); a real
+cluster is ``dask scheduler`` on one host and ``dask worker tcp://HOST:8786`` on the others,
+on machines that can import this package and see the inputs and ``OUT`` at the same paths.
 
-Semantics are those of a local run: every Dask worker thread keeps its own
-`extractor.batch.sandbox.Sandbox`, a limited child process, so the time limit, the
-memory limit and crash isolation are enforced exactly as locally, and the
-output of a cluster run equals that of a local run.  Only this process (the
-client) writes the dataset and the manifest; the workers must see the input
-files at the same absolute paths (a shared filesystem).
+Division of work, so that the client is not the bottleneck:
+
+- the client walks the inputs as it goes and sends tasks of ``task_docs`` paths (no up-front
+  listing or hashing of the archive);
+- a task runs on a Dask worker: each document in that worker thread's
+  `extractor.batch.sandbox.Sandbox` (a limited child process that reads, hashes and parses:
+  the time limit, the memory limit and crash isolation are those of a local run), then the
+  Dask worker stages the rows of every table but ``documents`` as one part under
+  ``OUT/_staging/`` and returns only small records: each document's ``documents`` row and
+  row counts;
+- the client decides which documents are new (bytes seen before in this run or done in an
+  earlier one are not committed twice), writes the part's ``documents`` file beside the staged
+  ones and commits the part (`extractor.batch.runner.Committer.commit_staged`), one manifest
+  transaction per task.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
-import multiprocessing as mp
 import socket
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
 
-from extractor.batch.runner import RunError
-from extractor.batch.sandbox import WORKER_CRASHED, Faults, Job, Limits, Outcome, Sandbox, WorkerStartError
-from extractor.model import failed_result
+from extractor.batch.dataset import discard_staged, new_part_id, part_metadata, stage_part
+from extractor.batch.manifest import doc_key
+from extractor.batch.sandbox import Limits, Outcome, Sandbox, WorkerStartError
+from extractor.batch.worker import Job
+from extractor.errors import ErrorKind, RunError
+from extractor.model import DocumentResult, failed_result
+from extractor.tables.schema import results_to_tables
 
-CLUSTER_ERROR = "cluster_error"
-
+T = TypeVar("T")
+R = TypeVar("R")
 _local = threading.local()
 _sandboxes: list[Sandbox] = []
 _sandboxes_lock = threading.Lock()
@@ -46,36 +54,56 @@ class ClusterError(RunError):
     """The cluster cannot be reached or went away during the run."""
 
 
+@dataclass
+class StagedTask:
+    """A finished task: its part (tables but documents, staged) and one light outcome per job."""
+
+    part_id: str
+    files: dict[str, tuple[int, int]]
+    outcomes: list[Outcome]   # result.document only; rows counted in Outcome.rows
+
+
 # ---------------------------------------------------------------------------- worker side
 
 
-def _allow_children() -> None:
-    """Let this Dask worker process start a sandbox process.
-
-    Dask starts its worker processes as daemons, and multiprocessing refuses to
-    let a daemon start children, so that none is left orphaned.  A sandbox cannot
-    be orphaned: it asks the kernel to kill it when its parent goes
-    (PR_SET_PDEATHSIG) and exits when its pipe closes.
-    """
-    proc = mp.current_process()
-    if proc.daemon:
-        proc.daemon = False
-
-
-def cluster_task(job: Job, limits: Limits, faults: Faults) -> Outcome:
-    """Runs on a Dask worker: the document in this thread's sandbox, with the run's limits."""
+def _sandbox(limits: Limits, extract_fn: str) -> Sandbox:
     sandbox: Sandbox | None = getattr(_local, "sandbox", None)
-    if sandbox is None or sandbox.limits != limits or sandbox.faults != faults:
+    if sandbox is None or sandbox.limits != limits or sandbox.config.extract != extract_fn:
         if sandbox is not None:
             sandbox.close()
-        _allow_children()
-        sandbox = Sandbox(limits, faults)
+        sandbox = Sandbox(limits, extract_fn)
         _local.sandbox = sandbox
         with _sandboxes_lock:
             _sandboxes.append(sandbox)
-    outcome = sandbox.run(job)
-    outcome.worker = f"{socket.gethostname()}/{outcome.worker}"
-    return outcome
+    return sandbox
+
+
+def _light(outcome: Outcome, host: str) -> Outcome:
+    result = outcome.result
+    rows = result.row_counts() if result is not None else {}
+    light = DocumentResult(document=result.document) if result is not None else None
+    return Outcome(outcome.job, outcome.doc_id, light, outcome.seconds, f"{host}/{outcome.worker}",
+                   outcome.peak_rss_mb, rows)
+
+
+def cluster_task(jobs: list[Job], limits: Limits, extract_fn: str, out_dir: str, part_id: str) -> StagedTask:
+    """Runs on a Dask worker: parse the jobs in this thread's sandbox and stage their rows as a part."""
+    sandbox = _sandbox(limits, extract_fn)
+    seen: set[str] = set()
+
+    def first_time(_job: Job, doc_id: str) -> bool:  # bytes met twice in one task are parsed once
+        fresh = doc_id not in seen
+        seen.add(doc_id)
+        return fresh
+
+    sandbox.decide = first_time
+    outcomes = [sandbox.run(job) for job in jobs]
+    results = [o.result for o in outcomes if o.result is not None]
+    stats = {job.source_path: (job.size, job.mtime_ns) for job in jobs}
+    keys = {doc_key(r.document.doc_id, r.document.source_path) for r in results}
+    files = stage_part(Path(out_dir), part_id, results_to_tables(results), part_metadata(stats, keys))
+    host = socket.gethostname()
+    return StagedTask(part_id, files, [_light(o, host) for o in outcomes])
 
 
 def close_sandboxes() -> int:
@@ -93,13 +121,16 @@ def close_sandboxes() -> int:
 
 
 def _connect(address: str, workers: int) -> tuple[Any, Any]:
-    from distributed import Client, LocalCluster
+    import distributed
+
+    dist: Any = distributed  # not typed
+    Client, LocalCluster = dist.Client, dist.LocalCluster
 
     cluster = None
     try:
         if address == "local":
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+                                   dashboard_address=":0", silence_logs=logging.ERROR)  # any free port
             return Client(cluster), cluster
         return Client(address, timeout="20s"), None
     except (OSError, TimeoutError) as exc:
@@ -108,63 +139,86 @@ def _connect(address: str, workers: int) -> tuple[Any, Any]:
         raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
 
 
-def _failure(job: Job, exc: BaseException) -> Outcome:
+def _failed_task(jobs: list[Job], part_id: str, exc: BaseException) -> StagedTask:
     from distributed import KilledWorker
 
     if isinstance(exc, KilledWorker):
-        kind, reason = WORKER_CRASHED, "the cluster worker running this document died, also when retried"
+        kind, reason = ErrorKind.WORKER_CRASHED, "the cluster worker running this document died, also when retried"
     else:
-        kind, reason = CLUSTER_ERROR, f"the cluster could not run this document: {type(exc).__name__}: {exc}"
-    return Outcome(job, failed_result(job.doc_id, job.source_path, job.fmt, kind, reason), 0.0, "")
+        kind, reason = ErrorKind.CLUSTER_ERROR, f"the cluster could not run this document: {type(exc).__name__}: {exc}"
+    outcomes = [Outcome(job, "", failed_result("", job.source_path, job.fmt, kind, reason)) for job in jobs]
+    return StagedTask(part_id, {}, outcomes)
 
 
-def run_on_cluster(jobs: Sequence[Job], address: str, workers: int, limits: Limits, faults: Faults,
-                   peaks: dict[str, float]) -> Iterator[Outcome]:
-    """Outcomes of `jobs` in completion order, computed on the cluster at `address` (or `local`)."""
-    from distributed import as_completed
+class ClusterSession:
+    """A connection to a Dask cluster for one run: its documents, then its compaction."""
 
-    client, cluster = _connect(address, workers)
-    try:
-        window = 2 * max(1, sum(client.nthreads().values()))
-        pending = iter(jobs)
-        by_key: dict[str, Job] = {}
+    def __init__(self, address: str, workers: int) -> None:
+        self.client, self.cluster = _connect(address, workers)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            self.client.run(close_sandboxes)
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def run(self, jobs: Iterator[Job], limits: Limits, extract_fn: str, out_dir: Path, task_docs: int,
+            peaks: dict[str, float]) -> Iterator[StagedTask]:
+        """Finished tasks in completion order; at most two tasks per worker thread in flight."""
+        import distributed
+
+        as_completed: Any = distributed.as_completed  # not typed
+        tasks = iter(lambda: list(itertools.islice(jobs, task_docs)), [])
+        submitted: dict[str, tuple[list[Job], str]] = {}
         running = as_completed()
 
         def submit_next() -> None:
-            job = next(pending, None)
-            if job is not None:
-                future = client.submit(cluster_task, job, limits, faults, key=f"pia-{uuid.uuid4().hex}",
-                                       pure=False, retries=0)
-                by_key[future.key] = job
+            chunk = next(tasks, None)
+            if chunk:
+                part_id = new_part_id()
+                future = self.client.submit(cluster_task, chunk, limits, extract_fn, str(out_dir.resolve()),
+                                            part_id, key=f"pia-{uuid.uuid4().hex}", pure=False, retries=1)
+                submitted[future.key] = (chunk, part_id)
                 running.add(future)
 
-        for _ in range(window):
-            submit_next()
-        for future in running:
-            job = by_key.pop(future.key)
-            outcome = _collect(future, job)
-            if outcome.peak_rss_mb is not None:
-                peaks[outcome.worker] = max(outcome.peak_rss_mb, peaks.get(outcome.worker, 0.0))
-            yield outcome
-            submit_next()
-    finally:
-        with contextlib.suppress(Exception):
-            client.run(close_sandboxes)
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        try:
+            for _ in range(2 * max(1, sum(self.client.nthreads().values()))):
+                submit_next()
+            for future in running:
+                chunk, part_id = submitted.pop(future.key)
+                task = _collect(future, chunk, part_id, out_dir)
+                for o in task.outcomes:
+                    if o.peak_rss_mb is not None:
+                        peaks[o.worker] = max(o.peak_rss_mb, peaks.get(o.worker, 0.0))
+                submit_next()
+                yield task
+        finally:
+            for _chunk, part_id in submitted.values():
+                discard_staged(out_dir, part_id)
+
+    def map(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """`fn` over `items` as cluster tasks; results in completion order (compaction merges)."""
+        import distributed
+
+        as_completed: Any = distributed.as_completed
+        futures = self.client.map(fn, items, pure=False)
+        for future in as_completed(futures):
+            yield future.result()
 
 
-def _collect(future: Any, job: Job) -> Outcome:
+def _collect(future: Any, jobs: list[Job], part_id: str, out_dir: Path) -> StagedTask:
     from distributed.client import FutureCancelledError
 
     try:
-        return future.result()
+        task: StagedTask = future.result()
+        return task
     except FutureCancelledError as exc:
         raise ClusterError(f"the cluster cancelled the work ({exc}); is the scheduler still running?") from exc
     except WorkerStartError as exc:
         raise ClusterError(f"on the cluster workers, {exc}") from exc
     except Exception as exc:
-        return _failure(job, exc)
+        discard_staged(out_dir, part_id)
+        return _failed_task(jobs, part_id, exc)
     finally:
         future.release()

@@ -1,51 +1,74 @@
-"""The output dataset: one directory per table, holding immutable part files.
+"""The output dataset: one directory per table of immutable part files — the source of truth.
 
 Layout::
 
-    OUT/documents/part-<time>-<random>.parquet
-    OUT/systems/part-<time>-<random>.parquet     (same part id in every table)
-    ...
-    OUT/_manifest.sqlite
+    OUT/<table>/<part_id>.parquet          committed, published parts (what readers read)
+    OUT/_staging/<part_id>/<table>.parquet parts being written, not yet committed
+    OUT/_quarantine/<part_id>/...          damaged parts moved aside (their documents are redone)
+    OUT/_manifest.sqlite                   the index (`extractor.batch.manifest`)
 
-A *part* is one Parquet file per table written by one flush of the runner.
-Each file is written to a dot-named temp file, fsynced and renamed
-(`write_parquet_atomic`), so no half-written file ever carries a final name;
-Parquet readers (``pq.read_table(OUT / "systems")``) skip dot- and
-underscore-prefixed names.  A part only counts once the manifest commits it:
-the order is *files first, then the manifest*, so a crash in between leaves
-orphan files that `remove_orphans` deletes on the next start, never duplicate
-rows.  Compaction writes merged parts, commits the switch, then deletes the old
-parts, with the same crash argument.
+Commit protocol (atomic publish): a part is written under ``_staging`` (each file fsynced), then
+the manifest commits it, then its files are renamed into the table directories.  Readers of
+``OUT/<table>/`` (pyarrow, DuckDB, pandas) therefore never see a row that is not committed; a
+crash before the commit leaves only staging files (deleted at the next start), a crash after it
+leaves committed files in staging (published at the next start).  Compaction writes merged
+parts the same way, commits the switch, then deletes the old files.
+
+Each part's ``documents`` file carries, in its Parquet metadata, the size and mtime of the
+paths it settles, so `rebuild_manifest` can make the manifest again from the parts alone
+(replaying them in part-id order, which is commit order).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import secrets
-import sys
+import shutil
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from extractor.batch.manifest import Manifest, PartRecord
+from extractor.batch.manifest import MANIFEST_NAME, PATH_KEY, Manifest, PartCommit, PartRecord, PathRecord, doc_key
+from extractor.errors import RunError
+from extractor.model import DocumentRow
 from extractor.tables.schema import SCHEMAS, TABLE_NAMES
-from extractor.tables.write import write_parquet_atomic
 
 PART_PREFIX = "part-"
+STAGING = "_staging"
+QUARANTINE = "_quarantine"
+META_KEY = b"pia_extract"
 SCHEMA_FP = hashlib.sha256(
     "\n".join(f"{name}:{SCHEMAS[name]}" for name in TABLE_NAMES).encode()
 ).hexdigest()[:16]
+Files = dict[str, tuple[int, int]]  # table -> (rows, bytes)
+
+
+class OutputError(RunError):
+    """The dataset cannot be written (disk full, read-only folder...): the run stops, nothing half-published."""
+
+
+@contextlib.contextmanager
+def io_errors(doing: str) -> Iterator[None]:
+    """An OS or SQLite error while writing the output is a run error with a one-line reason."""
+    try:
+        yield
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise OutputError(f"cannot {doing}: {exc.strerror or exc}{where}") from exc
+    except sqlite3.Error as exc:
+        raise OutputError(f"cannot {doing}: the manifest: {exc}") from exc
 
 
 def new_part_id() -> str:
-    """Unique, time-ordered part id."""
+    """Unique, time-ordered part id (sorting part ids sorts commits)."""
     return f"{PART_PREFIX}{time.time_ns():020d}-{secrets.token_hex(4)}"
 
 
@@ -53,8 +76,12 @@ def part_path(out_dir: Path, table: str, part_id: str) -> Path:
     return out_dir / table / f"{part_id}.parquet"
 
 
+def staged_path(out_dir: Path, table: str, part_id: str) -> Path:
+    return out_dir / STAGING / part_id / f"{table}.parquet"
+
+
 def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a directory
+    with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
             os.fsync(fd)
@@ -62,31 +89,10 @@ def _fsync_dir(path: Path) -> None:
             os.close(fd)
 
 
-def write_part(out_dir: Path, part_id: str, tables: dict[str, pa.Table]) -> None:
-    """Write one file per table (atomically each) and make the renames durable."""
-    for name in TABLE_NAMES:
-        write_parquet_atomic(conform(tables[name], name), part_path(out_dir, name, part_id))
-    for name in TABLE_NAMES:
-        _fsync_dir(out_dir / name)
-
-
-def read_part(out_dir: Path, table: str, part_id: str) -> pa.Table:
-    """One table of one part, in the current schema (a table added since is read as empty)."""
-    path = part_path(out_dir, table, part_id)
-    if not path.exists():
-        return SCHEMAS[table].empty_table()
-    return conform(pq.read_table(path), table)
-
-
-def delete_part(out_dir: Path, part_id: str) -> None:
-    for name in TABLE_NAMES:
-        part_path(out_dir, name, part_id).unlink(missing_ok=True)
-
-
 def conform(table: pa.Table, name: str) -> pa.Table:
     """`table` in the current schema of `name`: missing columns null, extra columns dropped."""
     schema = SCHEMAS[name]
-    if table.schema.equals(schema, check_metadata=True):
+    if table.schema.remove_metadata().equals(schema, check_metadata=True):
         return table
     columns = [
         table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
@@ -95,42 +101,243 @@ def conform(table: pa.Table, name: str) -> pa.Table:
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _parts_on_disk(out_dir: Path) -> dict[str, set[str]]:
-    """part_id -> the tables that have a file for it."""
-    found: dict[str, set[str]] = {}
+# ---------------------------------------------------------------------------- writing and publishing
+
+
+def part_metadata(stats: dict[str, tuple[int, int]], with_rows: set[str]) -> dict[str, object]:
+    """What the documents file of a part carries for `rebuild_manifest`."""
+    return {"stats": stats, "results": sorted(with_rows)}
+
+
+def stage_part(out_dir: Path, part_id: str, tables: dict[str, pa.Table],
+               meta: dict[str, object] | None = None) -> Files:
+    """Write a part's tables under staging (fsynced); returns table -> (rows, bytes)."""
+    files: Files = {}
+    folder = out_dir / STAGING / part_id
+    with io_errors("write the output"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, table in tables.items():
+            table = conform(table, name)
+            if name == "documents" and meta is not None:
+                table = table.replace_schema_metadata({META_KEY: json.dumps(meta).encode()})
+            path = staged_path(out_dir, name, part_id)
+            pq.write_table(table, path, compression="zstd")
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+            files[name] = (len(table), path.stat().st_size)
+        _fsync_dir(folder)
+    return files
+
+
+def publish_part(out_dir: Path, part_id: str) -> None:
+    """Move a committed part's staged files into the table directories (idempotent)."""
+    folder = out_dir / STAGING / part_id
+    with io_errors("publish a committed part"):
+        for name in TABLE_NAMES:
+            src = staged_path(out_dir, name, part_id)
+            if src.exists():
+                (out_dir / name).mkdir(exist_ok=True)
+                os.replace(src, part_path(out_dir, name, part_id))
+        for name in TABLE_NAMES:
+            _fsync_dir(out_dir / name)
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def discard_staged(out_dir: Path, part_id: str) -> None:
+    shutil.rmtree(out_dir / STAGING / part_id, ignore_errors=True)
+
+
+def delete_part(out_dir: Path, part_id: str) -> None:
+    for name in TABLE_NAMES:
+        part_path(out_dir, name, part_id).unlink(missing_ok=True)
+
+
+def read_part(out_dir: Path, table: str, part_id: str) -> pa.Table:
+    """One table of one part, in the current schema (a table the part does not have reads as empty)."""
+    path = part_path(out_dir, table, part_id)
+    if not path.exists():
+        return SCHEMAS[table].empty_table()
+    return conform(pq.read_table(path), table)
+
+
+def check_publishable(out_dir: Path, part_id: str) -> None:
+    """Refuse to commit a part that could not be published whole (a read-only table folder, another
+    filesystem): the commit would leave readers a part in some tables and not in others."""
+    staged = out_dir / STAGING / part_id
+    with io_errors("publish"):
+        device = staged.stat().st_dev
+        for name in TABLE_NAMES:
+            if not staged_path(out_dir, name, part_id).exists():
+                continue
+            folder = out_dir / name
+            folder.mkdir(exist_ok=True)
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise OutputError(f"cannot publish to {folder}: it is read-only or not writable")
+            if folder.stat().st_dev != device:
+                raise OutputError(f"cannot publish to {folder}: it is on another filesystem than {staged.parent}")
+
+
+def commit_part(out_dir: Path, manifest: Manifest, commit: PartCommit) -> None:
+    """The manifest commit, then the publish: after this returns, readers see the part."""
+    if commit.part_id is not None:
+        check_publishable(out_dir, commit.part_id)
+    with io_errors("commit to the manifest"):
+        manifest.commit(commit)
+    if commit.part_id is not None:
+        publish_part(out_dir, commit.part_id)
+
+
+# ---------------------------------------------------------------------------- checking at start
+
+
+def _parts_on_disk(out_dir: Path) -> set[str]:
+    found: set[str] = set()
     for name in TABLE_NAMES:
         folder = out_dir / name
         if folder.is_dir():
-            for path in folder.glob(f"{PART_PREFIX}*.parquet"):
-                found.setdefault(path.stem, set()).add(name)
+            found.update(p.stem for p in folder.glob(f"{PART_PREFIX}*.parquet"))
     return found
 
 
-def remove_orphans(out_dir: Path, manifest: Manifest) -> tuple[int, int]:
-    """Delete part files the manifest does not list and stale temp files; forget parts whose files are gone.
+def _damage(out_dir: Path, part_id: str, files: Files) -> str | None:
+    """Why a committed part's files cannot be trusted, or None (footer and row count checked)."""
+    for name, (rows, size) in files.items():
+        path = part_path(out_dir, name, part_id)
+        try:
+            if path.stat().st_size != size:
+                return f"{path.name} in {name}/ has {path.stat().st_size} bytes, {size} were written"
+            if pq.read_metadata(path).num_rows != rows:
+                return f"{path.name} in {name}/ does not hold the {rows} rows written"
+        except (OSError, pa.ArrowException) as exc:
+            return f"{path.name} in {name}/ cannot be read ({type(exc).__name__})"
+    return None
 
-    Returns (orphan parts deleted, documents that lost their rows and will be extracted again).
-    """
-    for name in TABLE_NAMES:
-        folder = out_dir / name
-        if folder.is_dir():
-            for tmp in folder.glob(f".{PART_PREFIX}*.tmp"):
-                tmp.unlink(missing_ok=True)
+
+def quarantine(out_dir: Path, part_id: str) -> None:
+    """Move a damaged part's files aside (kept for inspection, out of the readers' way)."""
+    folder = out_dir / QUARANTINE / part_id
+    with io_errors("move a damaged part aside"):
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in TABLE_NAMES:
+            path = part_path(out_dir, name, part_id)
+            if path.exists():
+                os.replace(path, folder / f"{name}.parquet")
+
+
+@dataclass
+class Recovery:
+    """What a run found and repaired when it started."""
+
+    staged_discarded: int = 0      # parts of an interrupted run that were never committed
+    staged_published: int = 0      # committed parts whose publish was interrupted
+    quarantined: list[str] | None = None  # damaged parts moved to _quarantine (one line each)
+    documents_redone: int = 0      # documents whose rows were in damaged or vanished parts
+    manifest_rebuilt: str = ""     # why the manifest was rebuilt from the parts, if it was
+
+
+def recover(out_dir: Path, manifest: Manifest) -> Recovery:
+    """Finish or undo interrupted commits, then verify every committed part; damaged ones are quarantined."""
+    rec = Recovery(quarantined=[])
     committed = manifest.parts()
-    on_disk = _parts_on_disk(out_dir)
-    orphans = [pid for pid in on_disk if pid not in committed]
-    for part_id in orphans:
-        delete_part(out_dir, part_id)
-    incomplete = [
-        rec.part_id for rec in committed.values()
-        if rec.schema_fp == SCHEMA_FP and on_disk.get(rec.part_id, set()) != set(TABLE_NAMES)
-    ]
-    lost = 0
-    if incomplete:
-        lost = manifest.forget_parts(incomplete)
-        for part_id in incomplete:
-            delete_part(out_dir, part_id)
-    return len(orphans), lost
+    staging = out_dir / STAGING
+    for folder in sorted(staging.iterdir()) if staging.is_dir() else []:
+        if folder.name in committed:
+            publish_part(out_dir, folder.name)
+            rec.staged_published += 1
+        else:
+            discard_staged(out_dir, folder.name)
+            rec.staged_discarded += 1
+    bad: list[str] = []
+    for part_id, part in sorted(committed.items()):
+        why = _damage(out_dir, part_id, part.files)
+        if why is not None:
+            quarantine(out_dir, part_id)
+            assert rec.quarantined is not None
+            rec.quarantined.append(why)
+            bad.append(part_id)
+    if bad:
+        with io_errors("update the manifest"):
+            rec.documents_redone = manifest.forget_parts(bad)
+    return rec
+
+
+def manifest_is_behind(out_dir: Path, manifest: Manifest | None) -> bool:
+    """Published parts the manifest (or no manifest) does not know: it is older than the data."""
+    return bool(_parts_on_disk(out_dir) - (set(manifest.parts()) if manifest is not None else set()))
+
+
+# ---------------------------------------------------------------------------- rebuild
+
+
+def _part_doc_ids(out_dir: Path, part_id: str) -> set[str]:
+    ids: set[str] = set()
+    for name in TABLE_NAMES[1:]:
+        path = part_path(out_dir, name, part_id)
+        if path.exists():
+            ids.update(pq.read_table(path, columns=["doc_id"]).column(0).to_pylist())
+    return ids
+
+
+def _part_files(out_dir: Path, part_id: str) -> Files:
+    files: Files = {}
+    for name in TABLE_NAMES:
+        path = part_path(out_dir, name, part_id)
+        if path.exists():
+            files[name] = (pq.read_metadata(path).num_rows, path.stat().st_size)
+    return files
+
+
+def _replay_part(out_dir: Path, manifest: Manifest, part_id: str) -> None:
+    """Commit one part again, as its writer did: its documents rows and the paths they list."""
+    files = _part_files(out_dir, part_id)
+    table = read_part(out_dir, "documents", part_id)
+    raw = pq.read_schema(part_path(out_dir, "documents", part_id)).metadata if "documents" in files else None
+    meta = json.loads(raw[META_KEY]) if raw and META_KEY in raw else {}
+    stats = meta.get("stats", {})
+    documents = [DocumentRow(**row) for row in table.to_pylist()]
+    paths: dict[str, PathRecord] = {}
+    for doc in documents:
+        key = doc_key(doc.doc_id, doc.source_path)
+        for path in [doc.source_path, *(doc.source_paths or [])]:
+            size, mtime = stats.get(path, (-1, -1))  # unknown: the next run hashes the file again
+            paths[path] = PathRecord(key, size, mtime)
+    with_rows = set(meta["results"]) if "results" in meta else _part_doc_ids(out_dir, part_id)
+    manifest.commit(PartCommit(part_id, SCHEMA_FP, files, documents, with_rows, paths, set()))
+
+
+def rebuild_manifest(out_dir: Path, reason: str) -> Manifest:
+    """Make the manifest again from the published parts (damaged ones are quarantined first).
+
+    The old file, if any, is kept beside it as ``_manifest.sqlite.old-<time>``.
+    """
+    path = out_dir / MANIFEST_NAME
+    tmp = out_dir / f".{MANIFEST_NAME}.rebuild"
+    with io_errors("rebuild the manifest"):
+        tmp.unlink(missing_ok=True)
+        fresh = Manifest(tmp)
+        for part_id in sorted(_parts_on_disk(out_dir)):
+            files = _part_files_or_none(out_dir, part_id)
+            if files is None:
+                quarantine(out_dir, part_id)
+                continue
+            _replay_part(out_dir, fresh, part_id)
+        fresh.drop_unreferenced()
+        fresh.close()
+        if path.exists():
+            os.replace(path, out_dir / f"{MANIFEST_NAME}.old-{time.strftime('%Y%m%d-%H%M%S')}")
+        os.replace(tmp, path)
+        _fsync_dir(out_dir)
+    manifest = Manifest(path)
+    manifest.note_rebuilt(reason)
+    return manifest
+
+
+def _part_files_or_none(out_dir: Path, part_id: str) -> Files | None:
+    try:
+        return _part_files(out_dir, part_id)
+    except (OSError, pa.ArrowException):
+        return None
 
 
 # ---------------------------------------------------------------------------- compaction
@@ -143,25 +350,89 @@ class CompactStats:
     rows_dropped: int = 0
 
 
-def _live_rows(out_dir: Path, manifest: Manifest, part_id: str) -> tuple[dict[str, pa.Table], int]:
-    """The rows of a part the manifest still points at, and how many were dropped."""
-    docs = pa.array(sorted(manifest.live_docs(part_id)), pa.string())
-    paths = manifest.live_paths(part_id)
-    keys = pa.array(sorted(f"{p}\0{d}" for p, d in paths), pa.string())
+def _key_column(table: pa.Table) -> pa.Array:
+    """doc_key of each documents row: the doc_id, or path:<source_path> for an input never read."""
+    import pyarrow.compute as pc  # only compaction needs it (and it costs a run's start-up ~0.1 s)
+
+    by_path = pc.binary_join_element_wise(pa.scalar(PATH_KEY), table["source_path"], "")
+    return pc.if_else(pc.equal(table["doc_id"], ""), by_path, table["doc_id"])
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """One merge of compaction, self-contained so it can run anywhere that sees OUT (a thread, a cluster)."""
+
+    out_dir: str
+    new_part_id: str
+    live: tuple[tuple[str, frozenset[str], frozenset[str]], ...]  # (part_id, live doc_keys, live row doc_ids)
+    stats: dict[str, tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Merged:
+    plan: MergePlan
+    files: Files | None   # None: no live row at all
+    n_docs: int
+    dropped: int
+
+
+def _filter_part(out_dir: Path, part_id: str, doc_keys: frozenset[str],
+                 row_ids: frozenset[str]) -> tuple[dict[str, pa.Table], int]:
+    """The live rows of one part, and how many were dropped."""
     out: dict[str, pa.Table] = {}
     dropped = 0
     for name in TABLE_NAMES:
         table = read_part(out_dir, name, part_id)
-        if name == "documents":
-            key = pc.binary_join_element_wise(table["source_path"], table["doc_id"], "\0")
-            mask = pc.is_in(key, value_set=keys)
-        else:
-            mask = pc.is_in(table["doc_id"], value_set=docs)
-        mask = pc.fill_null(mask, False)
-        kept = table.filter(mask)
+        column, keep = (_key_column(table), doc_keys) if name == "documents" else (table["doc_id"], row_ids)
+        import pyarrow.compute as pc
+
+        kept = table.filter(pc.fill_null(pc.is_in(column, value_set=pa.array(sorted(keep), pa.string())), False))
         dropped += len(table) - len(kept)
         out[name] = kept
     return out, dropped
+
+
+def merge_parts(plan: MergePlan) -> Merged:
+    """Read the parts of a plan, keep their live rows, stage them as one new part."""
+    out_dir = Path(plan.out_dir)
+    pieces: dict[str, list[pa.Table]] = {name: [] for name in TABLE_NAMES}
+    dropped = 0
+    for part_id, doc_keys, row_ids in plan.live:
+        live, n = _filter_part(out_dir, part_id, doc_keys, row_ids)
+        dropped += n
+        for name in TABLE_NAMES:
+            pieces[name].append(live[name])
+    merged = {name: pa.concat_tables(pieces[name]) for name in TABLE_NAMES}
+    if not any(len(t) for t in merged.values()):
+        return Merged(plan, None, 0, dropped)
+    with_rows = set().union(*(rows for _p, _k, rows in plan.live))
+    files = stage_part(out_dir, plan.new_part_id, merged, part_metadata(plan.stats, with_rows))
+    return Merged(plan, files, len(merged["documents"]), dropped)
+
+
+def _plan(out_dir: Path, manifest: Manifest, chunk: list[PartRecord]) -> MergePlan:
+    live = []
+    for rec in chunk:
+        doc_keys, row_ids = manifest.live_keys(rec.part_id)
+        live.append((rec.part_id, frozenset(doc_keys), frozenset(row_ids)))
+    keys = sorted(set().union(*(k for _p, k, _r in live)))
+    return MergePlan(str(out_dir), new_part_id(), tuple(live), manifest.path_stats(keys))
+
+
+def _commit_merge(out_dir: Path, manifest: Manifest, merged: Merged) -> None:
+    """Switch the manifest from the old parts to the merged one, publish it, delete the old files."""
+    plan = merged.plan
+    new = None
+    if merged.files is not None:
+        new = PartRecord(plan.new_part_id, merged.n_docs, SCHEMA_FP, False, merged.files)
+        check_publishable(out_dir, plan.new_part_id)
+    old = [part_id for part_id, _k, _r in plan.live]
+    with io_errors("commit compaction to the manifest"):
+        manifest.replace_parts(old, new)
+    if new is not None:
+        publish_part(out_dir, new.part_id)
+    for part_id in old:
+        delete_part(out_dir, part_id)
 
 
 def _needs_rewrite(rec: PartRecord, target_docs: int, merge: bool) -> bool:
@@ -182,72 +453,80 @@ def _chunks(parts: list[PartRecord], target_docs: int) -> Iterator[list[PartReco
         yield chunk
 
 
-def _rewrite(out_dir: Path, manifest: Manifest, chunk: list[PartRecord]) -> int:
-    """Merge the live rows of `chunk` into one new part; returns rows dropped."""
-    pieces: dict[str, list[pa.Table]] = {name: [] for name in TABLE_NAMES}
-    dropped = 0
-    for rec in chunk:
-        live, n = _live_rows(out_dir, manifest, rec.part_id)
-        dropped += n
-        for name in TABLE_NAMES:
-            pieces[name].append(live[name])
-    merged = {name: pa.concat_tables(pieces[name]) for name in TABLE_NAMES}
-    new_id: str | None = None
-    if any(len(t) for t in merged.values()):
-        new_id = new_part_id()
-        write_part(out_dir, new_id, merged)
-    old = [rec.part_id for rec in chunk]
-    manifest.replace_parts(old, new_id, SCHEMA_FP)
-    for part_id in old:
-        delete_part(out_dir, part_id)
-    return dropped
+MapFn = Callable[[Callable[[MergePlan], Merged], list[MergePlan]], Iterable[Merged]]
 
 
-def compact(out_dir: Path, manifest: Manifest, target_docs: int = 5000, merge: bool = True) -> CompactStats:
+def compact(out_dir: Path, manifest: Manifest, target_docs: int = 5000, merge: bool = True,
+            map_fn: MapFn = map) -> CompactStats:
     """Drop superseded rows and (with `merge`) merge small parts into parts of up to `target_docs` documents.
 
-    Parts with superseded rows or an outdated schema are always rewritten, so the
-    dataset holds every document exactly once in the current schema.
+    Parts with superseded rows or an outdated schema are always rewritten, so after it the
+    dataset holds every document exactly once, in the current schema.  The merges are
+    independent: `map_fn` may run them in parallel (threads, or tasks on a cluster); this
+    process only plans them and commits each as it comes back.
     """
-    remove_orphans(out_dir, manifest)
     parts = sorted(manifest.parts().values(), key=lambda r: r.part_id)
     stats = CompactStats(parts_before=len(parts))
     todo = [rec for rec in parts if _needs_rewrite(rec, target_docs, merge)]
     if merge and len(todo) == 1 and not (todo[0].dirty or todo[0].schema_fp != SCHEMA_FP):
         todo = []  # a single small, clean part: nothing to merge it with
-    for chunk in _chunks(todo, target_docs):
-        if len(chunk) == 1 and not _needs_rewrite(chunk[0], target_docs, merge=False):
-            continue
-        stats.rows_dropped += _rewrite(out_dir, manifest, chunk)
+    chunks = [c for c in _chunks(todo, target_docs) if len(c) > 1 or _needs_rewrite(c[0], target_docs, False)]
+    plans = [_plan(out_dir, manifest, chunk) for chunk in chunks]
+    try:
+        for merged in map_fn(merge_parts, plans):
+            _commit_merge(out_dir, manifest, merged)
+            stats.rows_dropped += merged.dropped
+    finally:  # merges not committed (an error, Ctrl-C) leave nothing behind
+        for plan in plans:
+            discard_staged(out_dir, plan.new_part_id)
     ensure_schema_files(out_dir, manifest)
     stats.parts_after = len(manifest.parts())
     return stats
 
 
+def threads_map(workers: int) -> MapFn:
+    """Run compaction merges on `workers` threads (pyarrow reads and writes without holding the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(fn: Callable[[MergePlan], Merged], plans: list[MergePlan]) -> Iterator[Merged]:
+        if len(plans) < 2 or workers < 2:
+            yield from map(fn, plans)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            yield from pool.map(fn, plans)
+
+    return run
+
+
 def ensure_schema_files(out_dir: Path, manifest: Manifest) -> None:
-    """A dataset with no part at all gets an empty one, so every table reads with its schema."""
-    if not manifest.parts():
+    """Every table directory has at least one file, so every table reads with its schema."""
+    missing = [name for name in TABLE_NAMES if not any((out_dir / name).glob(f"{PART_PREFIX}*.parquet"))]
+    if missing:
         part_id = new_part_id()
-        write_part(out_dir, part_id, {name: SCHEMAS[name].empty_table() for name in TABLE_NAMES})
-        manifest.commit_part(part_id, SCHEMA_FP, [], [])
+        files = stage_part(out_dir, part_id, {name: SCHEMAS[name].empty_table() for name in missing},
+                           part_metadata({}, set()))
+        commit_part(out_dir, manifest, PartCommit(part_id, SCHEMA_FP, files, [], set(), {}, set()))
 
 
 def dataset_row_counts(out_dir: Path) -> dict[str, int]:
-    """Rows per table in the committed part files (from Parquet footers; no data is read)."""
+    """Rows per table in the published part files (from Parquet footers; no data is read)."""
     counts = {}
     for name in TABLE_NAMES:
-        total = 0
         folder = out_dir / name
-        for path in folder.glob(f"{PART_PREFIX}*.parquet") if folder.is_dir() else []:
-            total += pq.ParquetFile(path).metadata.num_rows
-        counts[name] = total
+        paths = folder.glob(f"{PART_PREFIX}*.parquet") if folder.is_dir() else []
+        counts[name] = sum(pq.read_metadata(path).num_rows for path in paths)
     return counts
+
+
+def committed_files(out_dir: Path, table: str) -> list[Path]:
+    """The published files of a table that the manifest lists: a consistent set for readers to open."""
+    manifest = Manifest(out_dir / MANIFEST_NAME)
+    try:
+        return [part_path(out_dir, table, p) for p, rec in sorted(manifest.parts().items()) if table in rec.files]
+    finally:
+        manifest.close()
 
 
 def warn_shadowing_files(out_dir: Path) -> list[str]:
     """Single-file tables (`OUT/systems.parquet`) that readers may prefer over our dataset directories."""
-    shadows = [name for name in TABLE_NAMES if (out_dir / f"{name}.parquet").exists()]
-    for name in shadows:
-        print(f"warning: {out_dir / (name + '.parquet')} exists; readers that look for it first will not "
-              f"see the dataset in {out_dir / name}/. Remove it if it is left over.", file=sys.stderr)
-    return shadows
+    return [str(out_dir / f"{name}.parquet") for name in TABLE_NAMES if (out_dir / f"{name}.parquet").exists()]

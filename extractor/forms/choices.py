@@ -44,11 +44,20 @@ def match_options(items: Sequence[CheckRead], options: tuple[str, ...]) -> list[
     hits = []
     for it in items:
         key = label_key(it.label)
-        for okey, opt in keyed:
-            if key.startswith(okey) or (len(okey) > 6 and okey.startswith(key) and len(key) >= len(okey) - 2):
-                hits.append(OptionHit(opt, it.checked, _strip_label_prefix(fold(it.label), okey)))
-                break
+        found = next(((okey, opt) for okey, opt in keyed if key.startswith(okey) or (
+            len(okey) > 6 and okey.startswith(key) and len(key) >= len(okey) - 2)), None) or _one_off(key, keyed)
+        if found is not None:
+            hits.append(OptionHit(found[1], it.checked, _strip_label_prefix(fold(it.label), found[0])))
     return hits
+
+
+def _one_off(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The one option whose label the item starts with but for one character (an OCR misreading,
+    e.g. 店内連携システム), when no label matched; labels under 6 characters are too short to tell.
+    Returned with the item's own spelling of the label, which is what is stripped from its text."""
+    near = [(key[: len(okey)], opt) for okey, opt in keyed
+            if len(okey) >= 6 and len(key) >= len(okey) and sum(a != b for a, b in zip(key, okey, strict=False)) == 1]
+    return near[0] if len(near) == 1 else None
 
 
 def _strip_label_prefix(text: str, okey: str) -> str:

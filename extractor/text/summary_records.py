@@ -7,6 +7,8 @@ the document result in order and infers 委託/提供/移転 flags from the rows
 
 from __future__ import annotations
 
+from extractor.forms.events import Where
+from extractor.forms.provenance import settle_pages, touch
 from extractor.model import DocumentResult, EntrustmentRow, FileRow, RecipientRow, SystemRow
 from extractor.normalise import clean_line, fold, join_lines, parse_date
 from extractor.text.summary_values import (
@@ -50,15 +52,18 @@ class SummaryRecords:
         self.entrust: dict[tuple[int, int], EntrustmentRow] = {}
         self.entrust_fill: list[EntrustmentRow] = []
         self.recipients: list[RecipientRow] = []
+        self.where = Where()  # where the unit being read was printed (provenance of what it fills)
 
     def system(self, no: int) -> SystemRow:
         if no not in self.systems:
             self.systems[no] = SystemRow(self.doc_id, no)
+        touch(self.systems[no], self.where)
         return self.systems[no]
 
     def file(self, no: int) -> FileRow:
         if no not in self.files:
             self.files[no] = FileRow(self.doc_id, no)
+        touch(self.files[no], self.where)
         return self.files[no]
 
     def single_file_no(self) -> int:
@@ -68,6 +73,7 @@ class SummaryRecords:
         key = (file_no, no)
         if key not in self.entrust:
             self.entrust[key] = EntrustmentRow(self.doc_id, file_no, no)
+        touch(self.entrust[key], self.where)
         return self.entrust[key]
 
     def file_names(self, lines: list[str]) -> None:
@@ -112,6 +118,7 @@ class SummaryRecords:
         if no is None:
             no = 1 + sum(1 for r in self.recipients if r.file_no == file_no and r.kind == kind)
         rec = RecipientRow(self.doc_id, file_no, kind, no, listed_in="summary")
+        touch(rec, self.where)
         rec.recipient = join_lines(values["recipient"])
         rec.purpose = join_lines(values["purpose"]) if values.get("purpose") else None
         rec.information = join_lines(values["information"]) if values.get("information") else None
@@ -126,6 +133,9 @@ class SummaryRecords:
         res.files.extend(self.files[k] for k in sorted(self.files))
         res.entrustments.extend(e for _, e in sorted(self.entrust.items()))
         res.recipients.extend(self.recipients)
+        settle_pages(res)
+        for r in res.recipients:
+            r.is_reference = False
         for f in res.files:
             if f.entrusted is None and any(e.file_no == f.file_no for e in res.entrustments):
                 f.entrusted = True

@@ -1,0 +1,84 @@
+"""Stage 1 (scans) — checkbox marks decided from the ink on the page, not from OCR text alone.
+
+OCR drops a thin ○ between brackets, reads it as 0, O or 〇, or sees a speck as a mark.  So
+between a `[` and the `]` that closes it less than a few characters later, the mark is what
+the ink says: a blob of at least a third of the bracket's height is a mark (kept as OCR read
+it when that is a mark glyph, else `○`); no such blob is no mark, whatever OCR said.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extractor.read.raster import Raster
+from extractor.read.tesseract import Glyph
+
+OPEN = frozenset("[［")
+CLOSE = frozenset("]］")
+# what the Japanese model reads a thin square bracket as; taken for one only opposite a real one
+OPEN_LIKE = OPEN | frozenset("〔【「|lI")
+CLOSE_LIKE = CLOSE | frozenset("〕】」|lI")
+MARK_GLYPHS = frozenset("○◯●✓✔☑☒■◉")  # 〇 (a numeral) is read as ○
+MAX_INNER_EM = 4.5  # brackets further apart than this (in bracket heights) hold an answer, not a mark
+MIN_MARK = 0.35  # a mark's ink is at least this share of the bracket's height
+FAINT = 40  # grey levels below the paper that count as a mark's ink
+
+
+def _mark_blob(raster: Raster, x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int] | None:
+    """The box of the largest ink blob inside the area, if it is tall enough to be a mark."""
+    import cv2
+
+    ys, xs = slice(int(y0), int(np.ceil(y1))), slice(int(x0), int(np.ceil(x1)))
+    grey = raster.grey[ys, xs]
+    if grey.size == 0:
+        return None
+    # fainter than text ink counts here: a thin ○ of a low-resolution scan is light grey
+    box = ((grey < float(np.median(grey)) - FAINT) & (raster.rules[ys, xs] == 0)).astype(np.uint8)
+    if not box.any():
+        return None
+    n, _, stats, _ = cv2.connectedComponentsWithStats(box, connectivity=8)
+    best = max(range(1, n), key=lambda k: int(stats[k][3]) * int(stats[k][2]))
+    x, y, w, h, _ = (int(v) for v in stats[best])
+    if h < MIN_MARK * (y1 - y0) or w < MIN_MARK * (y1 - y0) * 0.5:
+        return None
+    return int(x0) + x, int(y0) + y, int(x0) + x + w, int(y0) + y + h
+
+
+def _closing(line: list[Glyph], k: int) -> int | None:
+    """Index of the `]` closing the `[` at k when only a mark's room lies between them (one of
+    the two may be a misread bracket, not both)."""
+    start = line[k]
+    if start.text not in OPEN_LIKE:
+        return None
+    em = start.y1 - start.y0
+    for j in range(k + 1, min(k + 5, len(line))):
+        if line[j].text in CLOSE_LIKE:
+            real = start.text in OPEN or line[j].text in CLOSE
+            return j if real and line[j].x0 - start.x1 <= MAX_INNER_EM * em else None
+    return None
+
+
+def settle_marks(line: list[Glyph], raster: Raster) -> list[Glyph]:
+    """The line with every bracket pair's inside replaced by what the ink shows."""
+    line = sorted(line, key=lambda g: g.x0)
+    out: list[Glyph] = []
+    k = 0
+    while k < len(line):
+        g = line[k]
+        j = _closing(line, k)
+        if j is None:
+            out.append(g)
+            k += 1
+            continue
+        g, close = g._replace(text="["), line[j]._replace(text="]")
+        top, bottom = min(g.y0, close.y0), max(g.y1, close.y1)
+        blob = _mark_blob(raster, g.x1 + 1, top, close.x0 - 1, bottom)
+        out.append(g)
+        if blob is not None:
+            said = "".join(m.text for m in line[k + 1: j])
+            text = said if said in MARK_GLYPHS else "○"
+            conf = (g.conf + close.conf) / 2
+            out.append(Glyph(*blob, text, conf, True))
+        out.append(close)
+        k = j + 1
+    return out

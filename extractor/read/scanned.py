@@ -1,0 +1,101 @@
+"""Stage 1 (scans) — which pages of a PDF are read by OCR, and what the document row says about it.
+
+`--ocr auto` reads the pages without a text layer (a page with one is never OCR'd),
+`always` every page, `never` none.  A page OCR cannot read is a warning, not a failure;
+OCR missing on this machine fails only a document that has no text layer at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from extractor.errors import InputError
+from extractor.model import OcrMode
+from extractor.read.content import PageContent
+
+if TYPE_CHECKING:
+    from extractor.read.ocr import OcrPage
+
+# OCR's modules (OpenCV, NumPy, Tesseract) are imported only when a page needs OCR: a worker
+# reading born-digital PDFs never loads them (start-up time and address space under the limit)
+NOT_INSTALLED = "OCR is not installed (apt-get install tesseract-ocr tesseract-ocr-jpn)"
+LOW_CONFIDENCE = 0.6  # a word read with less confidence than this is named in a warning
+MAX_NAMED = 5  # low-confidence words named per page
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReading:
+    pages: list[PageContent]  # every page, those read by OCR replaced
+    ocr_pages: int
+    confidence: float | None  # mean word confidence over the OCR'd pages, 0-1
+    warnings: tuple[str, ...]
+
+
+def pages_to_ocr(pages: list[PageContent], mode: OcrMode) -> list[int]:
+    """0-based indexes of the pages to read by OCR."""
+    if mode == "never":
+        return []
+    return [k for k, p in enumerate(pages) if mode == "always" or not p.words]
+
+
+def read_scanned(data: bytes, pages: list[PageContent], mode: OcrMode) -> ScanReading:
+    """OCR the pages that need it; raises InputError when nothing can be read at all."""
+    wanted = pages_to_ocr(pages, mode)
+    no_text = all(not p.words for p in pages)
+    if not wanted:
+        if no_text:
+            hint = " (OCR was turned off with --ocr never)" if mode == "never" else ""
+            raise InputError("no_text", f"no page has a text layer (a scanned, image-only PDF){hint}")
+        return ScanReading(pages, 0, None, ())
+    from extractor.read import ocr
+
+    try:
+        ocr.check_available()
+    except InputError:
+        if no_text:
+            raise
+        warns = tuple(f"page {pages[k].number} has no text layer and {NOT_INSTALLED}" for k in wanted)
+        return ScanReading(pages, 0, None, warns)
+    reading = _read(data, pages, wanted)
+    if all(not p.words for p in reading.pages):
+        why = "; ".join(reading.warnings) or "OCR found no text on it"
+        raise InputError("no_text", f"no page has a text layer (a scanned, image-only PDF) and {why}")
+    return reading
+
+
+def _read(data: bytes, pages: list[PageContent], wanted: list[int]) -> ScanReading:
+    from extractor.read import ocr
+    from extractor.read.pdf import open_pdf
+
+    out = list(pages)
+    confs: list[float] = []
+    warns: list[str] = []
+    done = 0
+    doc = open_pdf(data)
+    try:
+        for k in wanted:
+            try:
+                got = ocr.ocr_page(doc[k])
+            except MemoryError:
+                raise
+            except Exception as exc:  # one unreadable page must not lose the others
+                warns.append(f"page {k + 1} could not be read by OCR: {type(exc).__name__}: {exc}")
+                continue
+            out[k] = got.content
+            confs.extend(got.confidences)
+            warns.extend(_page_warnings(got))
+            done += 1
+    finally:
+        doc.close()
+    mean = round(sum(confs) / len(confs), 3) if confs else None
+    return ScanReading(out, done, mean, tuple(warns))
+
+
+def _page_warnings(page: OcrPage) -> list[str]:
+    low = [(w.text, c) for w, c in zip(page.content.words, page.confidences, strict=True) if c < LOW_CONFIDENCE]
+    if not low:
+        return []
+    named = ", ".join(f"'{t}' ({c:.0%})" for t, c in low[:MAX_NAMED])
+    more = f" and {len(low) - MAX_NAMED} more" if len(low) > MAX_NAMED else ""
+    return [f"page {page.content.number}: {len(low)} words read by OCR with low confidence: {named}{more}"]

@@ -1,0 +1,161 @@
+"""The OCR reader's parts on real page images: rules, deskew, text lines, checkbox marks, numerals.
+
+Pages are the project's own generated forms rendered by PyMuPDF and scanned by
+`pia_fixtures.scan`; Tesseract runs for real (the tests that need it skip when its Japanese
+model is not installed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+import pytest
+
+from extractor.layout.grid import build_grid
+from extractor.read.content import PageContent
+from extractor.read.lines import text_lines
+from extractor.read.pdf import read_page
+from extractor.read.raster import binarise, prepare, rotate, skew_angle
+from extractor.read.tesseract import tessdata_dir
+from pia_fixtures.scan import ScanStyle, scan_page
+from pia_fixtures.synth import random_assessment, render_pdf
+
+needs_ocr = pytest.mark.skipif(tessdata_dir() is None, reason="Tesseract's Japanese model is not installed")
+
+
+@pytest.fixture(scope="module")
+def form_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ocr") / "form.pdf"
+    render_pdf(random_assessment(5, "focused", n_files=1, n_annex_rows=0), path)
+    return path
+
+
+def _scanned(page: pymupdf.Page, style: ScanStyle) -> np.ndarray:
+    return scan_page(page, style, np.random.default_rng(1))
+
+
+def _cells(content: PageContent) -> list[tuple[float, float, float, float]]:
+    grid = build_grid(content)
+    assert grid is not None
+    return [(c.x0, c.y0, c.x1, c.y1) for c in grid.cells.values()]
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_raster_rules_give_the_vector_grid(form_pdf: Path, dpi: int) -> None:
+    """The cells built from rules found on the image are the cells of the PDF's vector rules."""
+    with pymupdf.open(form_pdf) as doc:
+        page = doc[2]
+        vector = read_page(page)
+        raster = prepare(_scanned(page, ScanStyle(dpi=dpi, noise=6)), dpi)
+    scanned = PageContent(vector.number, vector.width, vector.height, (), raster.hsegs, raster.vsegs)
+    tol = 2.0 + 72 / dpi * 2  # a rule is 1-3 px thick: its centre moves by up to a pixel or two
+    want, got = _cells(vector), _cells(scanned)
+    missing = [c for c in want if not any(all(abs(a - b) <= tol for a, b in zip(c, g, strict=True)) for g in got)]
+    assert len(want) > 20
+    assert not missing, f"{len(missing)} of {len(want)} cells not found: {missing[:5]}"
+    assert len(got) == len(want)
+
+
+@pytest.mark.parametrize("angle", [-1.5, -0.4, 0.7, 2.0])
+def test_deskew_finds_the_rotation(form_pdf: Path, angle: float) -> None:
+    with pymupdf.open(form_pdf) as doc:
+        grey = _scanned(doc[2], ScanStyle(dpi=150, angle=angle, noise=4))
+    found = skew_angle(binarise(grey))
+    assert found == pytest.approx(-angle, abs=0.1)
+
+
+def test_a_straight_page_is_left_alone(form_pdf: Path) -> None:
+    with pymupdf.open(form_pdf) as doc:
+        grey = _scanned(doc[2], ScanStyle(dpi=150))
+    assert skew_angle(binarise(grey)) == 0.0
+    assert rotate(grey, 0.0) is grey
+
+
+def test_blank_and_evenly_grey_pages_have_no_ink() -> None:
+    for level in (255, 230, 200):
+        grey = np.full((400, 300), level, np.uint8)
+        assert not binarise(grey).any()
+        raster = prepare(grey, 150)
+        assert raster.hsegs == () and raster.vsegs == ()
+
+
+def test_text_lines_split_lines_set_so_tightly_that_they_touch() -> None:
+    """Three 20-px lines whose glyphs touch by one pixel row come out as three lines."""
+    ink = np.zeros((64, 200), np.uint8)
+    for top in (0, 21, 42):
+        ink[top: top + 20, 10:190:6] = 255  # glyph strokes
+    ink[20, 10:190:50] = 255  # a descender touching the next line
+    ink[41, 12:190:50] = 255
+    lines = text_lines(ink, em=20.0)
+    assert len(lines) == 3
+    assert all(15 <= b - a <= 25 for a, b in lines)
+
+
+def test_a_lone_short_line_is_kept() -> None:
+    """A wrapped label's last line holding one character is a line of its own."""
+    ink = np.zeros((50, 300), np.uint8)
+    ink[2:22, 10:290:5] = 255
+    ink[27:45, 10:26] = 255  # one character
+    assert len(text_lines(ink, em=20.0)) == 2
+
+
+def _one_line_pdf(path: Path, lines: list[str], size: float = 10) -> Path:
+    doc = pymupdf.open()
+    page = doc.new_page(width=420, height=40 + 24 * len(lines))
+    for k, text in enumerate(lines):
+        page.insert_text((30, 40 + 24 * k), text, fontname="japan", fontsize=size)
+    doc.save(path)
+    doc.close()
+    return path
+
+
+@needs_ocr
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_checkbox_marks_are_decided_from_the_ink(tmp_path: Path, dpi: int) -> None:
+    from extractor.forms.cell_values import cell_checkboxes
+    from extractor.layout import Cell, words_to_lines
+    from extractor.read.ocr import ocr_page
+    from pia_fixtures.scan import scan_pdf
+
+    rows = ["[ ○ ] 宛名システム等", "[ 　 ] 税務システム", "[○] 住民基本台帳ネットワークシステム",
+            "[　] 庁内連携システム", "[ ○ ] その他 （ 市町村CS ）"]
+    src = _one_line_pdf(tmp_path / "marks.pdf", rows)
+    scan_pdf(src, tmp_path / "marks.scan.pdf", ScanStyle(dpi=dpi, noise=5, angle=0.3), seed=dpi)
+    with pymupdf.open(tmp_path / "marks.scan.pdf") as doc:
+        content = ocr_page(doc[0]).content
+    cell = Cell(1, 0, 0, content.width, content.height, words_to_lines(list(content.words)))
+    states = [item.checked for item in cell_checkboxes(cell)]
+    assert states == [True, False, True, False, True]
+
+
+@needs_ocr
+def test_roman_numerals_of_headings_are_read(tmp_path: Path) -> None:
+    """The Japanese model has no Ⅰ–Ⅹ; headings still come out with their numerals."""
+    from extractor.read.ocr import ocr_page
+    from pia_fixtures.scan import scan_pdf
+
+    heads = ["Ⅰ　基本情報", "Ⅱ　特定個人情報ファイルの概要", "Ⅲ　リスク対策", "Ⅳ　開示請求、問合せ", "Ⅴ　評価実施手続",
+             "1　住民票の記載"]
+    src = _one_line_pdf(tmp_path / "heads.pdf", heads, size=12)
+    scan_pdf(src, tmp_path / "heads.scan.pdf", ScanStyle(dpi=200, noise=4), seed=2)
+    with pymupdf.open(tmp_path / "heads.scan.pdf") as doc:
+        words = ocr_page(doc[0]).content.words
+    firsts = [w.text for w in sorted(words, key=lambda w: (round(w.y0 / 12), w.x0))
+              if w.x0 < 45]
+    assert firsts == ["Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "1"]
+
+
+@needs_ocr
+def test_japanese_words_have_no_spaces_between_characters(tmp_path: Path) -> None:
+    from extractor.read.ocr import ocr_page
+    from pia_fixtures.scan import scan_pdf
+
+    text = "住民基本台帳に関する事務"
+    src = _one_line_pdf(tmp_path / "w.pdf", [text])
+    scan_pdf(src, tmp_path / "w.scan.pdf", ScanStyle(dpi=200), seed=3)
+    with pymupdf.open(tmp_path / "w.scan.pdf") as doc:
+        page = ocr_page(doc[0])
+    assert [w.text for w in page.content.words] == [text]
+    assert all(0.5 < c <= 1.0 for c in page.confidences)
