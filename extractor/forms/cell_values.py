@@ -8,17 +8,19 @@ are the legend.  `CellsValue` offers these readings of a value's cells to the bi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from extractor.forms.choices import CLOSE, OPEN, answer_of, parse_legend
 from extractor.forms.events import CheckRead, ChoiceRead
 from extractor.forms.patterns import patterns
 from extractor.layout import Cell, Line, words_to_lines
 from extractor.normalise import clean_line, fold, join_lines
+from extractor.read.content import Word
 
 CHECKED = frozenset("○◯●✓✔☑■☒レxX✗v◉")
 UNCHECKED_GLYPHS = frozenset("☐□")
 BOX_GLYPHS = frozenset("☑☒■☐□")
+_MARKER_START = BOX_GLYPHS | frozenset(OPEN)  # the characters a check item can start with
 
 
 @dataclass(slots=True)
@@ -29,11 +31,30 @@ class CheckItem(CheckRead):
     y0: float = 0.0
 
 
+def cell_texts(cell: Cell) -> dict[str, str]:
+    """The texts read from a cell's lines, each worked out once per cell: the row reader and the binder ask
+    for the same cell's text several times.  Kept with the lines list they were read from (and its length),
+    so a cell whose lines change (a continuation joined to it) is read again."""
+    memo, lines = cell.memo, cell.lines
+    if memo is None or memo[0] is not lines or memo[1] != len(lines):
+        memo = cell.memo = (lines, len(lines), {})
+    return memo[2]
+
+
 def cell_text(cell: Cell) -> str:
     """A cell's own text (inner legend boxes excluded), wrapped lines joined."""
-    lines = cell.lines
+    texts = cell_texts(cell)
+    text = texts.get("text")
+    if text is None:
+        text = texts["text"] = _joined_text(cell.lines)
+    return text
+
+
+def _joined_text(lines: list[Line]) -> str:
     if not lines:
         return ""
+    if len(lines) == 1:  # `join_lines` of one line, without measuring widths
+        return clean_line(lines[0].text)
     left = min(ln.x0 for ln in lines)
     width = max(ln.x1 for ln in lines) - left
     return join_lines([ln.text for ln in lines], width, [ln.x1 - left for ln in lines])
@@ -56,7 +77,12 @@ def cell_items(cell: Cell) -> list[str]:
 
 def label_text(cell: Cell) -> str:
     """A label cell's text: wrapped (or vertical, one character per line) lines joined."""
-    return clean_line("".join(ln.text for ln in cell.lines))
+    texts = cell_texts(cell)
+    text = texts.get("label")
+    if text is None:
+        lines = cell.lines
+        text = texts["label"] = clean_line(lines[0].text if len(lines) == 1 else "".join([ln.text for ln in lines]))
+    return text
 
 
 # ---------------------------------------------------------------- checkboxes
@@ -76,10 +102,10 @@ def _marker_state(inner: str) -> bool | None:
 def _tokens(line: Line) -> list[tuple[str, float, float]]:
     """A line's characters with their estimated x positions; a space after each word."""
     out: list[tuple[str, float, float]] = []
-    for w in line.words:
-        width = (w.x1 - w.x0) / max(1, len(w.text))
-        out.extend((ch, w.x0 + k * width, w.y0) for k, ch in enumerate(w.text))
-        out.append((" ", w.x1, w.y0))
+    for x0, y0, x1, _, text in line.words:
+        width = (x1 - x0) / max(1, len(text))
+        out.extend([(ch, x0 + k * width, y0) for k, ch in enumerate(text)])
+        out.append((" ", x1, y0))
     return out
 
 
@@ -96,6 +122,14 @@ def _bracket_marker(toks: list[tuple[str, float, float]], k: int) -> tuple[bool 
 
 def line_items(line: Line) -> list[CheckItem | str]:
     """A line as a sequence of check items (marker + label) and loose text (no marker)."""
+    text = "".join([w.text + " " for w in line.words])  # what the tokens spell
+    if _MARKER_START.isdisjoint(text):  # no bracket and no box glyph: all of it is loose text (most lines)
+        loose = clean_line(text)
+        return [loose] if loose else []
+    return _marked_items(line)
+
+
+def _marked_items(line: Line) -> list[CheckItem | str]:
     items: list[CheckItem | str] = []
     toks = _tokens(line)
     loose: list[str] = []
@@ -172,8 +206,7 @@ def parse_choice(cells: list[Cell]) -> ChoiceRead:
         if mark is None:
             answer_parts.append(line.text)
             continue
-        left = [w for w in line.words if w.x1 <= mark.x0 + 1 or w.y1 < mark.y0]
-        right = [w for w in line.words if not (w.x1 <= mark.x0 + 1 or w.y1 < mark.y0)]
+        left, right = _split_at(line.words, mark.x0 + 1, mark.y0)
         if left:
             answer_parts.append(words_to_lines(left)[0].text)
         if right:
@@ -184,11 +217,21 @@ def parse_choice(cells: list[Cell]) -> ChoiceRead:
     return ChoiceRead(answer_of(text), tuple(parse_legend(legend_text)), text)
 
 
+def _split_at(words: list[Word], x: float, y: float) -> tuple[list[Word], list[Word]]:
+    """Words left of x (or above y), and the others, in one pass."""
+    left: list[Word] = []
+    right: list[Word] = []
+    for w in words:
+        (left if w.x1 <= x or w.y1 < y else right).append(w)
+    return left, right
+
+
 @dataclass(frozen=True, slots=True)
 class CellsValue:
     """The value cells of a label/value row (a value cell, and a legend cell beside it)."""
 
     cells: tuple[Cell, ...]
+    memo: dict[str, str] = field(default_factory=dict, compare=False, repr=False, kw_only=True)  # all_text, once
 
     def text(self) -> str:
         return cell_text(self.cells[-1])
@@ -200,7 +243,11 @@ class CellsValue:
         return [it for c in self.cells for it in cell_checkboxes(c)]
 
     def all_text(self) -> str:
-        return fold(" ".join(c.text for c in self.cells) + " ".join(b.text for c in self.cells for b in c.inner))
+        text = self.memo.get("all")
+        if text is None:
+            text = self.memo["all"] = fold(" ".join(c.text for c in self.cells)
+                                           + " ".join(b.text for c in self.cells for b in c.inner))
+        return text
 
     def has_legend(self) -> bool:
         return bool(patterns().legend_mark.search(self.all_text()))

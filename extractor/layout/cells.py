@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from extractor.read.content import Word
 
@@ -26,10 +27,16 @@ class Cell:
     y1: float
     lines: list[Line] = field(default_factory=list)
     inner: list[Cell] = field(default_factory=list)
+    # texts read from `lines` once (see `extractor.forms.cell_values.cell_texts`), with the list they came from
+    memo: tuple[list[Line], int, dict[str, str]] | None = field(default=None, init=False, repr=False,
+                                                               compare=False)
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines)
+        lines = self.lines
+        if len(lines) == 1:
+            return lines[0].text
+        return "\n".join([line.text for line in lines])
 
     @property
     def all_lines(self) -> list[Line]:
@@ -40,7 +47,9 @@ class Cell:
         return sorted(lines, key=lambda ln: (round(ln.y0), ln.x0))
 
     def is_empty(self) -> bool:
-        return not self.lines and all(box.is_empty() for box in self.inner)
+        if self.lines:
+            return False
+        return not self.inner or all(box.is_empty() for box in self.inner)
 
 
 @dataclass(slots=True)
@@ -58,35 +67,50 @@ class Row:
 
 def words_to_lines(words: list[Word]) -> list[Line]:
     """Group words into visual lines (by vertical overlap), each sorted left to right."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.y0 + w.y1) / 2):
+    if len(words) == 1:  # most cells hold one word: no sorting, no grouping
+        w = words[0]
+        return [Line(w.x0, w.y0, w.x1, w.y1, [w], w.text)]
+    groups: list[list[Word]] = []
+    group: list[Word] = []
+    ref_mid = tol = 0.0
+    for w in sorted(words, key=_mid_key):
         mid = (w.y0 + w.y1) / 2
-        if lines:
-            last = lines[-1]
-            ref = last[0]
-            if abs(mid - (ref.y0 + ref.y1) / 2) < max(2.0, 0.45 * (ref.y1 - ref.y0)):
-                last.append(w)
-                continue
-        lines.append([w])
-    return [line_of_words(sorted(ws, key=lambda w: w.x0)) for ws in lines]
+        if group and abs(mid - ref_mid) < tol:  # within the first word's band
+            group.append(w)
+            continue
+        group = [w]
+        groups.append(group)
+        ref_mid, tol = mid, max(2.0, 0.45 * (w.y1 - w.y0))
+    return [Line(g[0].x0, g[0].y0, g[0].x1, g[0].y1, g, g[0].text) if len(g) == 1
+            else line_of_words(sorted(g, key=_x0_key)) for g in groups]  # one-word lines built in place
+
+
+def _mid_key(w: Word) -> float:
+    return w.y0 + w.y1  # twice the mid height: the same order, one division fewer
+
+
+_x0_key = itemgetter(0)  # Word.x0; itemgetter is the cheapest sort key on a tuple
 
 
 def line_of_words(words: list[Word]) -> Line:
     first = words[0]
-    parts = [first.text]
-    x0, y0, x1, y1 = first.x0, first.y0, first.x1, first.y1
-    prev = first
+    x0, y0, x1, y1, text = first
+    if len(words) == 1:
+        return Line(x0, y0, x1, y1, words, text)
+    parts = [text]
+    prev_x1 = x1
     for w in words[1:]:
-        if w.x0 - prev.x1 > 0.3 * (w.y1 - w.y0):
+        wx0, wy0, wx1, wy1, wtext = w
+        if wx0 - prev_x1 > 0.3 * (wy1 - wy0):
             parts.append(" ")
-        parts.append(w.text)
-        if w.y0 < y0:
-            y0 = w.y0
-        if w.x1 > x1:
-            x1 = w.x1
-        if w.y1 > y1:
-            y1 = w.y1
-        prev = w
+        parts.append(wtext)
+        if wy0 < y0:
+            y0 = wy0
+        if wx1 > x1:
+            x1 = wx1
+        if wy1 > y1:
+            y1 = wy1
+        prev_x1 = wx1
     return Line(x0, y0, x1, y1, words, "".join(parts))
 
 

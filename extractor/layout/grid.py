@@ -4,12 +4,16 @@ The distinct x of vertical rules and y of horizontal rules make an elementary gr
 neighbouring grid squares with no rule between them belong to one cell (union-find),
 so spanned cells come out whole.  A box drawn inside a cell (a ＜選択肢＞ legend) is
 nested in the cell around it.  Cost is O(grid squares) per page.
+
+This runs once per page on ~75 squares and ~100 words, so per-call overhead is what
+costs: loops are flat over plain lists, with the union-find inlined.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from operator import itemgetter
 from unicodedata import east_asian_width
 
 from extractor.layout.cells import Cell
@@ -17,73 +21,78 @@ from extractor.read.content import PageContent, Segment, Word
 
 SNAP = 1.5  # rules closer than this (pt) are the same rule
 
+Intervals = list[tuple[float, float]]
+
 
 # ---------------------------------------------------------------- segments
 
 
-def _cluster_positions(segs: tuple[Segment, ...]) -> dict[float, list[tuple[float, float]]]:
+def _cluster_positions(segs: tuple[Segment, ...]) -> dict[float, Intervals]:
     """Snap segment positions together and merge each position's intervals."""
-    by_pos: dict[float, list[tuple[float, float]]] = {}
+    by_pos: dict[float, Intervals] = {}
     current: float | None = None
-    for seg in sorted(segs, key=lambda s: s.pos):
-        if current is None or seg.pos - current > SNAP:
-            current = seg.pos
-            by_pos[current] = []
-        by_pos[current].append((seg.start, seg.end))
+    spans: Intervals = []
+    for pos, start, end in sorted(segs, key=itemgetter(0)):  # stable: equal positions keep their order
+        if current is None or pos - current > SNAP:
+            current = pos
+            spans = by_pos[pos] = []
+        spans.append((start, end))
     return {pos: _merge_intervals(iv) for pos, iv in by_pos.items()}
 
 
-def _merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    merged: list[tuple[float, float]] = []
+def _merge_intervals(intervals: Intervals) -> Intervals:
+    """Sorted, disjoint intervals (gaps wider than SNAP kept open)."""
+    if len(intervals) == 1:
+        return intervals
+    merged: Intervals = []
+    last_a, last_b = intervals[0]  # placeholder, replaced on the first pass
     for a, b in sorted(intervals):
-        if merged and a <= merged[-1][1] + SNAP:
-            if b > merged[-1][1]:
-                merged[-1] = (merged[-1][0], b)
+        if merged and a <= last_b + SNAP:
+            if b > last_b:
+                last_b = b
+                merged[-1] = (last_a, b)
         else:
+            last_a, last_b = a, b
             merged.append((a, b))
     return merged
 
 
-def _covered(intervals: list[tuple[float, float]], at: float) -> bool:
-    starts = [a for a, _ in intervals]
-    k = bisect_right(starts, at) - 1
-    return k >= 0 and intervals[k][1] >= at
+def _uncovered(intervals: Intervals, mids: list[float]) -> list[int]:
+    """Indexes of `mids` no interval covers (ends inclusive); both lists sorted, intervals disjoint.
+
+    One bisect pair per interval instead of one bisect per grid square.
+    """
+    out: list[int] = []
+    j = 0
+    for a, b in intervals:
+        lo = bisect_left(mids, a)
+        if lo > j:
+            out.extend(range(j, lo))
+        hi = bisect_right(mids, b)
+        if hi > j:
+            j = hi
+    out.extend(range(j, len(mids)))
+    return out
 
 
 # ---------------------------------------------------------------- grid
-
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, a: int) -> int:
-        parent = self.parent
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
 
 
 @dataclass(slots=True)
 class Grid:
     xs: list[float]
     ys: list[float]
-    label: list[int]  # component id per grid square, row-major; -1 = open (not a closed cell)
-    cells: dict[int, Cell]
-    parent_of: dict[int, int]  # inner box component -> enclosing component
+    label: list[int]  # cell id per grid square, row-major; -1 = open (not a closed cell)
+    cells: dict[int, Cell]  # cell id -> cell, ids numbered in row-major order of their first square
+    parent_of: dict[int, int]  # inner box id -> enclosing cell id
 
     def component_at(self, x: float, y: float) -> int:
         i = bisect_right(self.xs, x) - 1
         j = bisect_right(self.ys, y) - 1
-        if i < 0 or j < 0 or i >= len(self.xs) - 1 or j >= len(self.ys) - 1:
+        nx = len(self.xs) - 1
+        if i < 0 or j < 0 or i >= nx or j >= len(self.ys) - 1:
             return -1
-        return self.label[j * (len(self.xs) - 1) + i]
+        return self.label[j * nx + i]
 
 
 def _closing_rules(vsegs: tuple[Segment, ...]) -> list[Segment]:
@@ -92,7 +101,7 @@ def _closing_rules(vsegs: tuple[Segment, ...]) -> list[Segment]:
         return []
     out = []
     for edge in (max(s.end for s in vsegs), min(s.start for s in vsegs)):
-        touching = [s.pos for s in vsegs if abs((s.end if edge > s.start else s.start) - edge) < SNAP]
+        touching = [pos for pos, start, end in vsegs if abs((end if edge > start else start) - edge) < SNAP]
         if len(touching) >= 2:
             out.append(Segment(edge, min(touching), max(touching)))
     return out
@@ -104,74 +113,133 @@ def build_grid(page: PageContent) -> Grid | None:
     ys, xs = sorted(hmap), sorted(vmap)
     if len(xs) < 2 or len(ys) < 2:
         return None
+    parent = _open_squares(xs, ys, [vmap[x] for x in xs], [hmap[y] for y in ys])
+    return _components(page.number, xs, ys, parent)
+
+
+def _find(parent: list[int], a: int) -> int:
+    while parent[a] != a:
+        parent[a] = parent[parent[a]]
+        a = parent[a]
+    return a
+
+
+def _open_squares(xs: list[float], ys: list[float], vert: list[Intervals], horiz: list[Intervals]) -> list[int]:
+    """Each grid square's union-find root (+ one virtual square outside): squares joined where no rule runs."""
     nx, ny = len(xs) - 1, len(ys) - 1
-    uf = _UnionFind(nx * ny + 1)
-    outside = nx * ny  # virtual square outside the grid: anything joined to it is open
+    outside = nx * ny  # anything joined to it is open
+    parent = list(range(outside + 1))
     xmid = [(xs[i] + xs[i + 1]) / 2 for i in range(nx)]
     ymid = [(ys[j] + ys[j + 1]) / 2 for j in range(ny)]
-    vert = [vmap[x] for x in xs]
-    horiz = [hmap[y] for y in ys]
-    for j in range(ny):
-        for i in range(nx + 1):  # vertical rule at xs[i] between squares i-1 and i
-            if not _covered(vert[i], ymid[j]):
-                a = j * nx + i - 1 if i > 0 else outside
-                b = j * nx + i if i < nx else outside
-                uf.union(a, b)
-    for j in range(ny + 1):
-        for i in range(nx):
-            if not _covered(horiz[j], xmid[i]):
-                a = (j - 1) * nx + i if j > 0 else outside
-                b = j * nx + i if j < ny else outside
-                uf.union(a, b)
-    return _components(page.number, xs, ys, uf, outside)
+    pairs: list[tuple[int, int]] = []
+    for i in range(nx + 1):  # vertical rule at xs[i] between squares i-1 and i
+        for j in _uncovered(vert[i], ymid):
+            pairs.append((j * nx + i - 1 if i > 0 else outside, j * nx + i if i < nx else outside))
+    for j in range(ny + 1):  # horizontal rule at ys[j] between squares above and below
+        for i in _uncovered(horiz[j], xmid):
+            pairs.append(((j - 1) * nx + i if j > 0 else outside, j * nx + i if j < ny else outside))
+    for a, b in pairs:
+        ra, rb = _find(parent, a), _find(parent, b)
+        if ra != rb:
+            parent[rb] = ra
+    for k in range(outside + 1):  # every square points at its root: later lookups are one index
+        if parent[parent[k]] != parent[k]:
+            parent[k] = _find(parent, k)
+    return parent
 
 
-def _components(page_no: int, xs: list[float], ys: list[float], uf: _UnionFind, outside: int) -> Grid:
+def _components(page_no: int, xs: list[float], ys: list[float], root_of: list[int]) -> Grid:
     nx, ny = len(xs) - 1, len(ys) - 1
-    open_root = uf.find(outside)
+    open_root = root_of[nx * ny]
     label = [-1] * (nx * ny)
-    boxes: dict[int, list[float]] = {}
+    ids: dict[int, int] = {}  # union-find root -> cell id
+    boxes: list[list[float]] = []
+    first: list[int] = []  # each cell's first square, row-major
     for j in range(ny):
+        top, bottom, base = ys[j], ys[j + 1], j * nx
         for i in range(nx):
-            root = uf.find(j * nx + i)
+            root = root_of[base + i]
             if root == open_root:
                 continue
-            label[j * nx + i] = root
-            b = boxes.get(root)
-            if b is None:
-                boxes[root] = [xs[i], ys[j], xs[i + 1], ys[j + 1]]
-            else:
-                b[0], b[1] = min(b[0], xs[i]), min(b[1], ys[j])
-                b[2], b[3] = max(b[2], xs[i + 1]), max(b[3], ys[j + 1])
-    cells = {k: Cell(page_no, b[0], b[1], b[2], b[3]) for k, b in boxes.items()}
-    parent_of = _nesting(label, nx, ny, cells)
-    return Grid(xs, ys, label, cells, parent_of)
+            k = ids.get(root)
+            if k is None:
+                k = ids[root] = len(boxes)
+                boxes.append([xs[i], top, xs[i + 1], bottom])
+                first.append(base + i)
+            else:  # squares come row by row: the top is set, the bottom only grows
+                b = boxes[k]
+                if xs[i] < b[0]:
+                    b[0] = xs[i]
+                if xs[i + 1] > b[2]:
+                    b[2] = xs[i + 1]
+                b[3] = bottom
+            label[base + i] = k
+    cells = {k: Cell(page_no, b[0], b[1], b[2], b[3]) for k, b in enumerate(boxes)}
+    return Grid(xs, ys, label, cells, _nesting(label, xs, ys, cells, first))
 
 
-def _nesting(label: list[int], nx: int, ny: int, cells: dict[int, Cell]) -> dict[int, int]:
-    """A closed cell whose every neighbour is one other cell that surrounds it is inside it."""
-    neighbours: dict[int, set[int]] = {k: set() for k in cells}
-    for j in range(ny):
-        for i in range(nx):
-            a = label[j * nx + i]
-            if a < 0:
-                continue
-            right = label[j * nx + i + 1] if i + 1 < nx else -2
-            below = label[(j + 1) * nx + i] if j + 1 < ny else -2
-            for b in (right, below):
-                if b != a:
-                    neighbours[a].add(b)
-                    if b >= 0:
-                        neighbours[b].add(a)
-            if i == 0 or j == 0 or i == nx - 1 or j == ny - 1:
-                neighbours[a].add(-2)  # touches the grid's edge
+def _nesting(label: list[int], xs: list[float], ys: list[float], cells: dict[int, Cell],
+             first: list[int]) -> dict[int, int]:
+    """A closed cell whose every neighbour is one other cell that surrounds it is inside it.
+
+    Nested boxes are rare, so a cell's squares are only scanned when the neighbours of its first
+    square leave it a candidate (`_enclosing_candidate`).
+    """
+    nx, ny = len(xs) - 1, len(ys) - 1
     parent_of = {}
-    for k, ns in neighbours.items():
-        if len(ns) == 1:
-            (p,) = ns
-            if p >= 0 and _inside(cells[k], cells[p]):
-                parent_of[k] = p
+    for k, cell in cells.items():
+        p = _enclosing_candidate(label, nx, ny, k, first[k])
+        if p < 0 or not _inside(cell, cells[p]):
+            continue
+        i0, i1 = bisect_left(xs, cell.x0), bisect_left(xs, cell.x1) - 1
+        j0, j1 = bisect_left(ys, cell.y0), bisect_left(ys, cell.y1) - 1
+        if _neighbours(label, nx, ny, k, (i0, i1, j0, j1)) == {p}:
+            parent_of[k] = p
     return parent_of
+
+
+def _enclosing_candidate(label: list[int], nx: int, ny: int, k: int, s: int) -> int:
+    """The one cell around cell k as far as its first square `s` shows, else -1.
+
+    Always among k's neighbours (see `_neighbours`): the square right of the run of k that starts
+    at s, and the closed squares left of and above s (s is k's first square, so they are not k);
+    and s itself must not be on the grid's edge.
+    """
+    j, i = divmod(s, nx)
+    if i == 0 or j == 0 or i == nx - 1 or j == ny - 1:
+        return -1
+    e, row_end = s + 1, s - i + nx
+    while e < row_end and label[e] == k:
+        e += 1
+    if e == row_end:  # the run reaches the grid's right edge
+        return -1
+    right, left, above = label[e], label[s - 1], label[s - nx]
+    if right < 0 or (left >= 0 and left != right) or (above >= 0 and above != right):
+        return -1
+    return right
+
+
+def _neighbours(label: list[int], nx: int, ny: int, k: int, span: tuple[int, int, int, int]) -> set[int]:
+    """Cell k's neighbours: for each of its squares, the square right of and below it when that is not k
+    (-1 open, -2 beyond the grid's edge), -2 when it is on the edge, and the closed squares left of and
+    above it (a closed square's right and lower neighbours count on both sides, an open square's not)."""
+    i0, i1, j0, j1 = span
+    out: set[int] = set()
+    for j in range(j0, j1 + 1):
+        for i in range(i0, i1 + 1):
+            s = j * nx + i
+            if label[s] != k:
+                continue
+            out.add(label[s + 1] if i + 1 < nx else -2)
+            out.add(label[s + nx] if j + 1 < ny else -2)
+            if i == 0 or j == 0 or i == nx - 1 or j == ny - 1:
+                out.add(-2)
+            if i > 0 and label[s - 1] >= 0:
+                out.add(label[s - 1])
+            if j > 0 and label[s - nx] >= 0:
+                out.add(label[s - nx])
+    out.discard(k)
+    return out
 
 
 def _inside(a: Cell, b: Cell) -> bool:
@@ -192,15 +260,20 @@ def _split_index(text: str, fraction: float) -> int:
     return min(near, key=lambda j: abs(j - cut)) if near else cut
 
 
+def crosses_rule(w: Word, xs: list[float]) -> bool:
+    """Whether a vertical rule position lies strictly inside the word (the rare case `split_at_rules` cuts)."""
+    i = bisect_right(xs, w.x0 + 1)
+    return i < len(xs) and xs[i] < w.x1 - 1 and len(w.text) >= 2
+
+
 def split_at_rules(w: Word, grid: Grid) -> tuple[Word, ...]:
     """A word that runs across a cell's rule (overflowing text) is cut there, by character width."""
-    i = bisect_right(grid.xs, w.x0 + 1)
-    if i >= len(grid.xs) or grid.xs[i] >= w.x1 - 1 or len(w.text) < 2:
+    if not crosses_rule(w, grid.xs):
         return (w,)  # no rule between the word's ends: the common case, decided by one bisect
     cy = (w.y0 + w.y1) / 2
     if grid.component_at(w.x0 + 1, cy) == grid.component_at(w.x1 - 1, cy):
         return (w,)
-    rule = grid.xs[i]
+    rule = grid.xs[bisect_right(grid.xs, w.x0 + 1)]
     k = _split_index(w.text, (rule - w.x0) / (w.x1 - w.x0))
     if not 0 < k < len(w.text):
         return (w,)

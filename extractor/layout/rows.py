@@ -9,10 +9,11 @@ headers/footers and page numbers are dropped and rows cut by a page break are jo
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from extractor.layout.aligned import aligned_rows
 from extractor.layout.cells import Cell, Row, shift_cell, words_to_lines
-from extractor.layout.grid import build_grid, split_at_rules
+from extractor.layout.grid import Grid, build_grid, split_at_rules
 from extractor.read.content import PageContent, Word
 
 ROW_TOL = 2.0  # cells whose tops differ less than this start the same row
@@ -21,23 +22,17 @@ ROW_TOL = 2.0  # cells whose tops differ less than this start the same row
 def page_to_rows(page: PageContent) -> list[Row]:
     """The page as rows of cells (ruled table rows and free text lines) in reading order."""
     grid = build_grid(page)
-    free: list[Word] = []
-    per_cell: dict[int, list[Word]] = {}
-    for word in page.words:
-        for w in split_at_rules(word, grid) if grid else (word,):
-            comp = grid.component_at((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) if grid else -1
-            if comp < 0:
-                free.append(w)
-            else:
-                per_cell.setdefault(comp, []).append(w)
     rows: list[Row] = []
     if grid:
+        free, per_cell = _place_words(page.words, grid)
         for comp, ws in per_cell.items():
             grid.cells[comp].lines = words_to_lines(ws)
         for child, parent in grid.parent_of.items():
             grid.cells[parent].inner.append(grid.cells[child])
         top = [c for k, c in grid.cells.items() if k not in grid.parent_of]
         rows.extend(_cells_to_rows(page.number, top))
+    else:
+        free = list(page.words)
     if grid is None and len(free) > 20:
         rows.extend(aligned_rows(page.number, words_to_lines(free)))
     else:
@@ -46,6 +41,42 @@ def page_to_rows(page: PageContent) -> list[Row]:
             rows.append(Row(page.number, line.y0, [cell], free=True))
     rows.sort(key=lambda r: (r.y0, r.cells[0].x0))
     return rows
+
+
+def _place_words(words: tuple[Word, ...], grid: Grid) -> tuple[list[Word], dict[int, list[Word]]]:
+    """Words outside any closed cell, and each cell's words (by the cell id at the word's centre).
+
+    `crosses_rule` and `Grid.component_at` inlined: this is the hottest loop of the layout stage.
+    """
+    free: list[Word] = []
+    per_cell: dict[int, list[Word]] = {}
+    xs, ys, label = grid.xs, grid.ys, grid.label
+    nx, ny = len(xs) - 1, len(ys) - 1
+    for word in words:
+        x0, y0, x1, y1, text = word
+        k = bisect_right(xs, x0 + 1)
+        if k <= nx and xs[k] < x1 - 1 and len(text) >= 2:  # a rule inside the word: maybe overflowing text
+            _place_pieces(split_at_rules(word, grid), grid, free, per_cell)
+            continue
+        i = bisect_right(xs, (x0 + x1) / 2) - 1
+        j = bisect_right(ys, (y0 + y1) / 2) - 1
+        comp = label[j * nx + i] if 0 <= i < nx and 0 <= j < ny else -1
+        if comp < 0:
+            free.append(word)
+        elif (ws := per_cell.get(comp)) is None:
+            per_cell[comp] = [word]
+        else:
+            ws.append(word)
+    return free, per_cell
+
+
+def _place_pieces(pieces: tuple[Word, ...], grid: Grid, free: list[Word], per_cell: dict[int, list[Word]]) -> None:
+    for w in pieces:
+        comp = grid.component_at((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2)
+        if comp < 0:
+            free.append(w)
+        else:
+            per_cell.setdefault(comp, []).append(w)
 
 
 def _cells_to_rows(page_no: int, cells: list[Cell]) -> list[Row]:

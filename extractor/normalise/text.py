@@ -34,9 +34,16 @@ def fold(text: str) -> str:
     return "".join(fold_char(ch) for ch in text)
 
 
+@lru_cache(maxsize=65536)
 def clean_line(text: str) -> str:
-    """Fold widths and collapse runs of spaces (the document's own spaces are kept)."""
-    return _SPACES.sub(" ", fold(text)).strip()
+    """Fold widths and collapse runs of spaces (the document's own spaces are kept).
+
+    Cached: the readers ask for the same few thousand lines tens of thousands of times.
+    """
+    s = fold(text)
+    if "  " in s or "\t" in s:  # folded, every other space of `_SPACES` is already " "
+        s = _SPACES.sub(" ", s)
+    return s.strip()
 
 
 def join_lines(lines: list[str], wrap_width: float | None = None, widths: list[float] | None = None) -> str:
@@ -45,6 +52,8 @@ def join_lines(lines: list[str], wrap_width: float | None = None, widths: list[f
     A line break is real when the next line starts a bullet/numbered item, or when the
     line before it ended well short of the cell's text width (given `widths`).
     """
+    if len(lines) == 1:  # most cells print one line: nothing to join
+        return clean_line(lines[0])
     out: list[str] = []
     for k, raw in enumerate(lines):
         line = clean_line(raw)
