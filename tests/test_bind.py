@@ -8,6 +8,8 @@ import pymupdf
 
 from extractor import extract_document
 from extractor.forms.bind import named_file
+from extractor.forms.lookup import ocr_titles
+from extractor.forms.spec import LAYOUT_DIR, load_spec
 from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf
 
 FILES = [(1, "障害者福祉ファイル"), (2, "手帳交付ファイル"), (3, "自立支援給付ファイル")]
@@ -54,3 +56,34 @@ def test_a_part_iii_block_whose_file_name_is_misread_keeps_its_file(tmp_path: Pa
     assert _risks(damaged) == want
     warnings = extract_document(damaged).document.warnings
     assert any(f"(page {page}) names no file of part II; taken as file 2" in w for w in warnings), warnings
+
+
+def test_ocr_read_titles_are_the_outline_titles_they_are_close_to() -> None:
+    spec = load_spec(LAYOUT_DIR / "focused_h30.yaml")
+    section, risk = ocr_titles(spec, "III", 7, None, "特定個人情報の 保管・滑去", "特定個人情報の漏えい・減失・避損リクス")
+    assert (section, risk) == ("特定個人情報の保管・消去", "特定個人情報の漏えい・滅失・毀損リスク")
+    # a risk told by its number; a title read far from the outline's stays as read
+    assert ocr_titles(spec, "III", 6, 2, "情志赴洪ネットワークシステムとの接続", "不正な提供がD行われるリスク") == (
+        "情報提供ネットワークシステムとの接続", "不正な提供が行われるリスク")
+    assert ocr_titles(spec, "III", 7, None, "備考", None) == ("備考", None)
+    assert ocr_titles(spec, "III", 99, None, "何か", "何か") == ("何か", "何か")  # no such section in the outline
+
+
+def test_a_count_beside_an_empty_box_leaves_the_box_unread(tmp_path: Path) -> None:
+    """`[ ] 提供を行っている ( 1 ) 件`: the mark was lost (a scan, a clipped print), not the provision."""
+    data = random_assessment(3, "focused", 3)
+    original = tmp_path / "doc.pdf"
+    render_pdf(data, original, RenderStyle())
+    doc = pymupdf.open(original)
+    page = next(p for p in doc if p.search_for("提供を行っている"))
+    label = page.search_for("提供を行っている")[0]
+    mark = next(pymupdf.Rect(w[:4]) for w in page.get_text("words") if w[4] == "○" and abs(w[1] - label.y0) < 3)
+    page.add_redact_annot(mark)
+    page.apply_redactions()
+    damaged = tmp_path / "damaged.pdf"
+    doc.save(damaged)
+    before, after = extract_document(original), extract_document(damaged)
+    assert before.files[0].provides is True and before.files[0].n_provisions
+    assert after.files[0].provides is None and after.files[0].n_provisions == before.files[0].n_provisions
+    assert after.document.status == "partial"
+    assert any("its box reads empty but its count is" in w for w in after.document.warnings)

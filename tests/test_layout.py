@@ -84,6 +84,15 @@ def test_no_rules_means_no_grid(tmp_path: Path) -> None:
     assert rows[0].free and rows[0].cells[0].text == "罫線のない文書"
 
 
+def test_a_small_mark_boxed_low_stays_on_its_line() -> None:
+    """OCR boxes a digit short and a period at the baseline: their middles fall outside the first
+    word's band but inside the line's; the next line's words stay apart."""
+    words = [Word(36.7, 52.8, 39.4, 59.5, "1"), Word(43.7, 58.6, 45.1, 60.0, "."),
+             Word(52.1, 51.4, 150.2, 64.1, "特定個人情報ファイル名"), Word(34.6, 64.1, 126.7, 75.4, "(1)住民票情報ファイル")]
+    lines = words_to_lines(words)
+    assert [ln.text for ln in lines] == ["1 . 特定個人情報ファイル名", "(1)住民票情報ファイル"]
+
+
 def test_words_to_lines_orders_by_line_then_x() -> None:
     words = [Word(60, 20, 80, 29, "B"), Word(10, 20, 30, 29, "A"), Word(10, 40, 30, 49, "C")]
     lines = words_to_lines(words)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer
 from extractor.forms.events import AnnexRow, ChoiceRead, Labeled, ValueSource, Where
+from extractor.forms.lookup import ocr_titles
 from extractor.forms.patterns import patterns
 from extractor.forms.spec import Field, FormSpec
 from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow, RiskRow
@@ -114,8 +115,12 @@ def _flags(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
         columns = flags.get(label_key(h.option))
         if not columns:
             continue
-        setattr(record, columns[0], h.checked)
         _, n = parse_count(h.rest)
+        checked = h.checked
+        if checked is False and n:  # "[ ] 提供を行っている ( 1 ) 件": a count beside an empty box, a lost mark
+            checked = None
+            binder.result.gap(f"'{f.label}' {h.option}: its box reads empty but its count is {n}; left empty")
+        setattr(record, columns[0], checked)
         setattr(record, columns[1], n)
     return bool(hits)
 
@@ -131,8 +136,12 @@ def bind_risk_row(binder: Binder, e: Labeled) -> None:
                           f"＜選択肢＞ options; left empty")
     per_file = bool(st.part and st.part.per_file)
     file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
-    row = RiskRow(binder.doc_id, file_no, st.part.key if st.part else "", st.section_no, st.section,
-                  st.risk_no, st.risk, question, resolved.text, resolved.code)
+    part = st.part.key if st.part else ""
+    section, risk = st.section, st.risk
+    if binder.result.document.ocr_pages:
+        section, risk = ocr_titles(binder.spec, part, st.section_no, st.risk_no, section, risk)
+    row = RiskRow(binder.doc_id, file_no, part, st.section_no, section, st.risk_no, risk, question,
+                  resolved.text, resolved.code)
     binder.result.risk_ratings.append(row)
     binder.touch(row, e.where)
     if st.section_no is None and per_file:

@@ -125,3 +125,21 @@ def more_titles(titles: str, text: str, heading: str) -> str | None:
 
 def question_of(label: str) -> str:
     return strip_item_number(label)
+
+
+def ocr_titles(spec: FormSpec, part: str, section_no: int | None, risk_no: int | None,
+               section: str | None, risk: str | None, least: float = 0.7) -> tuple[str | None, str | None]:
+    """Section and risk titles read by OCR, as the form prints them: the outline's title of that
+    numbered section (and risk) when the text read is close to it (OCR misreads about one character
+    in ten of these lines); a title read that is not close stays as read."""
+    sec = next((s for s in spec.outline if s.part == part and s.section == section_no), None)
+    if sec is None:
+        return section, risk
+    risks = [r.title for r in sec.risks if r.no == risk_no and r.title]
+    return _snap(section, sec.title, least), _snap(risk, risks[0], least) if len(risks) == 1 else risk
+
+
+def _snap(read: str | None, title: str, least: float) -> str | None:
+    if not read:
+        return read
+    return title if difflib.SequenceMatcher(None, label_key(read), label_key(title)).ratio() >= least else read

@@ -75,7 +75,7 @@ def words_to_lines(words: list[Word]) -> list[Line]:
     ref_mid = tol = 0.0
     for w in sorted(words, key=_mid_key):
         mid = (w.y0 + w.y1) / 2
-        if group and abs(mid - ref_mid) < tol:  # within the first word's band
+        if group and (abs(mid - ref_mid) < tol or _inside_core(mid, group)):
             group.append(w)
             continue
         group = [w]
@@ -83,6 +83,16 @@ def words_to_lines(words: list[Word]) -> list[Line]:
         ref_mid, tol = mid, max(2.0, 0.45 * (w.y1 - w.y0))
     return [Line(g[0].x0, g[0].y0, g[0].x1, g[0].y1, g, g[0].text) if len(g) == 1
             else line_of_words(sorted(g, key=_x0_key)) for g in groups]  # one-word lines built in place
+
+
+def _inside_core(mid: float, group: list[Word]) -> bool:
+    """Whether `mid` lies in the middle half of the group's height: a period or digit that OCR boxes
+    lower or smaller than the first word of its line (its middle outside that word's band) still
+    belongs to it; the next line's middle is never there."""
+    y0 = min(w.y0 for w in group)
+    y1 = max(w.y1 for w in group)
+    quarter = (y1 - y0) / 4
+    return y0 + quarter < mid < y1 - quarter
 
 
 def _mid_key(w: Word) -> float:
