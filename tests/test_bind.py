@@ -8,7 +8,7 @@ import pymupdf
 
 from extractor import extract_document
 from extractor.forms.bind import named_file
-from extractor.forms.lookup import ocr_titles
+from extractor.forms.lookup import ocr_section_title, ocr_titles
 from extractor.forms.spec import LAYOUT_DIR, load_spec
 from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf
 
@@ -87,3 +87,12 @@ def test_a_count_beside_an_empty_box_leaves_the_box_unread(tmp_path: Path) -> No
     assert after.files[0].provides is None and after.files[0].n_provisions == before.files[0].n_provisions
     assert after.document.status == "partial"
     assert any("its box reads empty but its count is" in w for w in after.document.warnings)
+
+
+def test_an_ocr_read_section_heading_is_the_part_section_of_its_number() -> None:
+    spec = load_spec(LAYOUT_DIR / "focused_h30.yaml")
+    part = next(p for p in spec.parts if p.key == "II")
+    assert part.sections[1] == "基本情報"
+    assert ocr_section_title(part, 2, "基本靖幸") == "基本情報"  # half of it read right
+    assert ocr_section_title(part, 2, "住民票情報ファイル") == "住民票情報ファイル"  # a value, not this heading
+    assert ocr_section_title(part, 99, "基本靖幸") == "基本靖幸"  # no such section

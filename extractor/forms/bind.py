@@ -34,7 +34,7 @@ from extractor.forms.events import (
     Where,
 )
 from extractor.forms.identity import drop_siblings, has_content, unidentified
-from extractor.forms.lookup import Context, field_index, full_title, is_own_section, more_titles
+from extractor.forms.lookup import Context, field_index, full_title, is_own_section, more_titles, ocr_section_title
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
 from extractor.forms.spec import Field, FormSpec, Part, ValueBelow
@@ -133,10 +133,13 @@ class Binder:
                 r.section_no = e.no - 1
             st.unsectioned = []
         self.close_block()
-        st.section_no, st.section = e.no, full_title(st.part, e.title)
+        title, heading = full_title(st.part, e.title), e.title
+        if self.result.document.ocr_pages:
+            title = heading = ocr_section_title(st.part, e.no, title)
+        st.section_no, st.section = e.no, title
         st.risk_no = st.risk = None
         st.pending_below = next((vb for vb in self.spec.value_below if st.part and vb.part == st.part.key
-                                 and label_key(vb.section) == label_key(e.title)), None)
+                                 and label_key(vb.section) == label_key(heading)), None)
 
     def on_note(self, e: Note) -> None:
         st = self.state

@@ -139,6 +139,14 @@ def ocr_titles(spec: FormSpec, part: str, section_no: int | None, risk_no: int |
     return _snap(section, sec.title, least), _snap(risk, risks[0], least) if len(risks) == 1 else risk
 
 
+def ocr_section_title(part: Part | None, no: int, title: str, least: float = 0.5) -> str:
+    """A numbered section heading read by OCR, as the form prints it: the part's section of that
+    number when the title read shares at least half of it (`２．基本靖幸` is `２．基本情報`)."""
+    if part is None or not 0 < no <= len(part.sections):
+        return title
+    return _snap(title, part.sections[no - 1], least) or title
+
+
 def _snap(read: str | None, title: str, least: float) -> str | None:
     if not read:
         return read
