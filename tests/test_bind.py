@@ -60,7 +60,8 @@ def test_a_part_iii_block_whose_file_name_is_misread_keeps_its_file(tmp_path: Pa
 
 def test_ocr_read_titles_are_the_outline_titles_they_are_close_to() -> None:
     spec = load_spec(LAYOUT_DIR / "focused_h30.yaml")
-    section, risk = ocr_titles(spec, "III", 7, None, "特定個人情報の 保管・滑去", "特定個人情報の漏えい・減失・避損リクス")
+    read = ("特定個人情報の 保管・滑去", "特定個人情報の漏えい・減失・避損リクス")
+    section, risk = ocr_titles(spec, "III", 7, None, *read)
     assert (section, risk) == ("特定個人情報の保管・消去", "特定個人情報の漏えい・滅失・毀損リスク")
     # a risk told by its number; a title read far from the outline's stays as read
     assert ocr_titles(spec, "III", 6, 2, "情志赴洪ネットワークシステムとの接続", "不正な提供がD行われるリスク") == (

@@ -88,7 +88,8 @@ def test_a_small_mark_boxed_low_stays_on_its_line() -> None:
     """OCR boxes a digit short and a period at the baseline: their middles fall outside the first
     word's band but inside the line's; the next line's words stay apart."""
     words = [Word(36.7, 52.8, 39.4, 59.5, "1"), Word(43.7, 58.6, 45.1, 60.0, "."),
-             Word(52.1, 51.4, 150.2, 64.1, "特定個人情報ファイル名"), Word(34.6, 64.1, 126.7, 75.4, "(1)住民票情報ファイル")]
+             Word(52.1, 51.4, 150.2, 64.1, "特定個人情報ファイル名"),
+             Word(34.6, 64.1, 126.7, 75.4, "(1)住民票情報ファイル")]
     lines = words_to_lines(words)
     assert [ln.text for ln in lines] == ["1 . 特定個人情報ファイル名", "(1)住民票情報ファイル"]
 
