@@ -17,7 +17,7 @@ from extractor.layout.grid import build_grid
 from extractor.read.content import PageContent
 from extractor.read.lines import text_lines
 from extractor.read.pdf import read_page
-from extractor.read.raster import binarise, prepare, rotate, skew_angle
+from extractor.read.raster import Raster, binarise, prepare, rotate, skew_angle
 from extractor.read.tesseract import tessdata_dir
 from pia_fixtures.scan import ScanStyle, scan_page
 from pia_fixtures.synth import random_assessment, render_pdf
@@ -159,3 +159,25 @@ def test_japanese_words_have_no_spaces_between_characters(tmp_path: Path) -> Non
         page = ocr_page(doc[0])
     assert [w.text for w in page.content.words] == [text]
     assert all(0.5 < c <= 1.0 for c in page.confidences)
+
+
+def _raster_with_marks(marks: list[int]) -> Raster:
+    import cv2
+
+    grey = np.full((40, 200), 255, np.uint8)
+    for x in marks:  # a thin ○ of a bracket's height, centred at x
+        cv2.circle(grey, (x, 20), 8, 0, 1)
+    zeros = np.zeros_like(grey)
+    return Raster(grey, 255 - grey, zeros, 300.0, 0.0, (), ())
+
+
+def test_a_mark_under_a_bracket_box_stretched_over_it_is_still_seen() -> None:
+    """OCR dropped the ○ and stretched `[` over it: the ink between the brackets is still looked at."""
+    from extractor.read.marks import settle_marks
+    from extractor.read.tesseract import Glyph
+
+    stretched = [Glyph(10, 10, 40, 30, "[", 0.9, True), Glyph(40, 10, 48, 30, "]", 0.9, False)]
+    assert [g.text for g in settle_marks(stretched, _raster_with_marks([28]))] == ["[", "○", "]"]
+    assert [g.text for g in settle_marks(stretched, _raster_with_marks([]))] == ["[", "]"]
+    tight = [Glyph(10, 10, 13, 30, "[", 0.9, True), Glyph(45, 10, 48, 30, "]", 0.9, False)]
+    assert [g.text for g in settle_marks(tight, _raster_with_marks([28]))] == ["[", "○", "]"]

@@ -21,6 +21,8 @@ CLOSE_LIKE = CLOSE | frozenset("〕】」|lI")
 MARK_GLYPHS = frozenset("○◯●✓✔☑☒■◉")  # 〇 (a numeral) is read as ○
 MAX_INNER_EM = 4.5  # brackets further apart than this (in bracket heights) hold an answer, not a mark
 MIN_MARK = 0.35  # a mark's ink is at least this share of the bracket's height
+WIDE_BRACKET = 0.6  # a bracket box wider than this (in bracket heights) was stretched over its neighbour
+BRACKET_EM = 0.45  # how far a bracket's ink reaches from its outer edge, in bracket heights
 FAINT = 40  # grey levels below the paper that count as a mark's ink
 
 
@@ -58,6 +60,15 @@ def _closing(line: list[Glyph], k: int) -> int | None:
     return None
 
 
+def _inside(start: Glyph, close: Glyph, em: float) -> tuple[float, float]:
+    """Where a mark can be between two brackets.  A bracket's ink is narrow; when OCR drops the
+    mark, Tesseract stretches a bracket's box over it (`[` 18 pt wide): such a box is cut back
+    to a bracket's width from its outer edge."""
+    left = start.x0 + BRACKET_EM * em if start.x1 - start.x0 > WIDE_BRACKET * em else start.x1
+    right = close.x1 - BRACKET_EM * em if close.x1 - close.x0 > WIDE_BRACKET * em else close.x0
+    return left, max(left, right)
+
+
 def settle_marks(line: list[Glyph], raster: Raster) -> list[Glyph]:
     """The line with every bracket pair's inside replaced by what the ink shows."""
     line = sorted(line, key=lambda g: g.x0)
@@ -72,7 +83,8 @@ def settle_marks(line: list[Glyph], raster: Raster) -> list[Glyph]:
             continue
         g, close = g._replace(text="["), line[j]._replace(text="]")
         top, bottom = min(g.y0, close.y0), max(g.y1, close.y1)
-        blob = _mark_blob(raster, g.x1 + 1, top, close.x0 - 1, bottom)
+        left, right = _inside(g, close, bottom - top)
+        blob = _mark_blob(raster, left + 1, top, right - 1, bottom)
         out.append(g)
         if blob is not None:
             said = "".join(m.text for m in line[k + 1: j])
