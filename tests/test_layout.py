@@ -129,3 +129,9 @@ def test_running_headers_and_page_numbers_are_dropped(tmp_path: Path) -> None:
     pages, _ = read_pdf(_pdf(tmp_path, draw))
     rows = document_rows(pages)
     assert [r.texts for r in rows] == [[f"①項目{k}", f"値{k}"] for k in range(1, 6)]
+
+
+def test_a_period_boxed_low_on_a_short_line_stays_on_it() -> None:
+    words = [Word(36.7, 52.8, 39.4, 59.5, "1"), Word(43.7, 58.6, 45.1, 60.0, "."), Word(54.2, 52.3, 69.6, 60.5, "監査"),
+             Word(35.3, 65.0, 69.1, 73.0, "自己点検"), Word(70.0, 71.9, 71.0, 73.2, "。")]
+    assert [ln.text for ln in words_to_lines(words)] == ["1 . 監査", "自己点検 。"]

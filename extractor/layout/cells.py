@@ -75,7 +75,7 @@ def words_to_lines(words: list[Word]) -> list[Line]:
     ref_mid = tol = 0.0
     for w in sorted(words, key=_mid_key):
         mid = (w.y0 + w.y1) / 2
-        if group and (abs(mid - ref_mid) < tol or _inside_core(mid, group)):
+        if group and (abs(mid - ref_mid) < tol or _belongs(w, mid, group)):
             group.append(w)
             continue
         group = [w]
@@ -85,14 +85,16 @@ def words_to_lines(words: list[Word]) -> list[Line]:
             else line_of_words(sorted(g, key=_x0_key)) for g in groups]  # one-word lines built in place
 
 
-def _inside_core(mid: float, group: list[Word]) -> bool:
-    """Whether `mid` lies in the middle half of the group's height: a period or digit that OCR boxes
-    lower or smaller than the first word of its line (its middle outside that word's band) still
-    belongs to it; the next line's middle is never there."""
-    y0 = min(w.y0 for w in group)
-    y1 = max(w.y1 for w in group)
+def _belongs(w: Word, mid: float, group: list[Word]) -> bool:
+    """Whether a word whose middle is outside the first word's band still belongs to the line: its
+    middle in the middle half of the line's height, or (a period, a comma: OCR boxes them low and
+    small) a box less than half the line's height lying within it.  The next line's words, full
+    height and below it, never do."""
+    y0 = min(g.y0 for g in group)
+    y1 = max(g.y1 for g in group)
     quarter = (y1 - y0) / 4
-    return y0 + quarter < mid < y1 - quarter
+    small_inside = w.y1 - w.y0 < 2 * quarter and y0 <= w.y0 and w.y1 <= y1
+    return small_inside or y0 + quarter < mid < y1 - quarter
 
 
 def _mid_key(w: Word) -> float:
