@@ -181,3 +181,21 @@ def test_a_mark_under_a_bracket_box_stretched_over_it_is_still_seen() -> None:
     assert [g.text for g in settle_marks(stretched, _raster_with_marks([]))] == ["[", "]"]
     tight = [Glyph(10, 10, 13, 30, "[", 0.9, True), Glyph(45, 10, 48, 30, "]", 0.9, False)]
     assert [g.text for g in settle_marks(tight, _raster_with_marks([28]))] == ["[", "○", "]"]
+
+
+def test_an_answer_bracket_misread_at_the_start_of_its_cell_is_a_bracket() -> None:
+    from extractor.read.marks import settle_answer_bracket
+    from extractor.read.tesseract import Glyph
+
+    def line(text: str) -> list[Glyph]:
+        return [Glyph(10.0 * k, 0, 10.0 * k + 8, 10, ch, 0.9, k == 0) for k, ch in enumerate(text)]
+
+    def read(text: str) -> str:
+        return "".join(g.text for g in settle_answer_bracket(line(text)))
+
+    assert read("|十分である]") == "[十分である]"
+    assert read("!十分である]") == "[十分である]"
+    assert read("{行っている]") == "[行っている]"
+    assert read("1)特に力を入れている") == "1)特に力を入れている"  # a legend: no bracket closes
+    assert read("[十分である]") == "[十分である]"
+    assert read("1]") == "1]"  # nothing between them: no answer

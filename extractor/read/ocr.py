@@ -22,7 +22,7 @@ import numpy as np
 
 from extractor.read.content import PageContent, Word
 from extractor.read.lines import line_height, text_lines
-from extractor.read.marks import settle_marks
+from extractor.read.marks import settle_answer_bracket, settle_marks
 from extractor.read.numerals import fix_numeral
 from extractor.read.raster import Image, Raster, prepare
 from extractor.read.tesseract import Glyph, engine, read_line
@@ -66,7 +66,7 @@ def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> OcrPage:
     confs: list[float] = []
     pt = raster.pt
     for line in glyph_lines:
-        for text, box, conf in words_of_line(fix_numeral(settle_marks(line, raster), raster)):
+        for text, box, conf in words_of_line(fix_numeral(settle_answer_bracket(settle_marks(line, raster)), raster)):
             words.append(Word(box[0] * pt, box[1] * pt, box[2] * pt, box[3] * pt, text))
             confs.append(conf)
     rect = page.rect
