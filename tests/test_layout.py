@@ -135,3 +135,12 @@ def test_a_period_boxed_low_on_a_short_line_stays_on_it() -> None:
     words = [Word(36.7, 52.8, 39.4, 59.5, "1"), Word(43.7, 58.6, 45.1, 60.0, "."), Word(54.2, 52.3, 69.6, 60.5, "監査"),
              Word(35.3, 65.0, 69.1, 73.0, "自己点検"), Word(70.0, 71.9, 71.0, 73.2, "。")]
     assert [ln.text for ln in words_to_lines(words)] == ["1 . 監査", "自己点検 。"]
+
+
+def test_specks_inside_a_line_height_are_not_joined_to_it() -> None:
+    """`-` and `_` read from the bracket serifs stay apart: `[ ○ ]` must stay whole (positions as OCR read them)."""
+    words = [Word(206.2, 537.1, 207.8, 545.3, "["), Word(214.1, 537.1, 222.0, 544.3, "○"),
+             Word(229.0, 537.1, 229.7, 545.3, "]"), Word(246.5, 536.4, 271.9, 544.3, "その他"),
+             Word(287.0, 535.4, 555.4, 547.9, "印鑑登録システム"), Word(206.4, 545.0, 207.8, 545.3, "-"),
+             Word(228.0, 545.0, 229.4, 545.3, "_"), Word(247.4, 543.6, 448.6, 555.4, "期高齢者医療システム")]
+    assert words_to_lines(words)[0].text == "[ ○ ] その他 印鑑登録システム"

@@ -87,14 +87,20 @@ def words_to_lines(words: list[Word]) -> list[Line]:
 
 def _belongs(w: Word, mid: float, group: list[Word]) -> bool:
     """Whether a word whose middle is outside the first word's band still belongs to the line: its
-    middle in the middle half of the line's height, or (a period, a comma: OCR boxes them low and
-    small) a box less than half the line's height lying within it.  The next line's words, full
+    middle in the middle half of the line's height, or, for a period or comma (OCR boxes them low
+    and small), a box less than half the line's height lying within it.  The next line's words, full
     height and below it, never do."""
     y0 = min(g.y0 for g in group)
     y1 = max(g.y1 for g in group)
     quarter = (y1 - y0) / 4
-    small_inside = w.y1 - w.y0 < 2 * quarter and y0 <= w.y0 and w.y1 <= y1
-    return small_inside or y0 + quarter < mid < y1 - quarter
+    if w.text in _BASELINE_MARKS and w.y1 - w.y0 < 2 * quarter and y0 <= w.y0 and w.y1 <= y1:
+        return True
+    return y0 + quarter < mid < y1 - quarter
+
+
+# Punctuation set on the baseline.  Other small glyphs (- _ ') inside a line's height are as often
+# specks and bracket serifs OCR read as text: those stay apart, as before.
+_BASELINE_MARKS = frozenset(".,．，、。")
 
 
 def _mid_key(w: Word) -> float:
