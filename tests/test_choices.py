@@ -98,3 +98,11 @@ def test_a_digit_group_read_with_another_separator_is_the_spec_option() -> None:
     assert resolve_answer("500人以上1，000人未満", [], bands) == Resolved("500人以上1,000人未満", 2, True)
     # numbers still tell options apart: a different band is no match
     assert resolve_answer("100人以上", [], bands) == Resolved(None, None, False, printed="100人以上")
+
+
+def test_specks_read_from_bracket_serifs_leave_the_marker_whole() -> None:
+    """OCR reads a bracket's serifs as `-` and `_`: `[- ○ ]_ その他` is a checked その他."""
+    cell = _cell([(10, "[-"), (30, "○"), (45, "]_"), (70, "その他"), (120, "(中間サーバ)")],
+                 [(10, "[-"), (45, "]"), (70, "税務システム")])
+    got = [(c.label, c.checked) for c in cell_checkboxes(cell)]
+    assert got == [("その他 (中間サーバ)", True), ("税務システム", False)]

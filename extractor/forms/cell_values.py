@@ -20,6 +20,9 @@ from extractor.read.content import Word
 CHECKED = frozenset("○◯●✓✔☑■☒レxX✗v◉")
 UNCHECKED_GLYPHS = frozenset("☐□")
 BOX_GLYPHS = frozenset("☑☒■☐□")
+# ASCII specks OCR reads from a bracket's serifs (`[- ○ ]_`): never a mark, never a label's start
+_SPECK_CHARS = frozenset("-_'`")
+_SPECKS = str.maketrans(dict.fromkeys("-_'`"))
 _MARKER_START = BOX_GLYPHS | frozenset(OPEN)  # the characters a check item can start with
 
 
@@ -114,10 +117,13 @@ def _bracket_marker(toks: list[tuple[str, float, float]], k: int) -> tuple[bool 
     end = next((j for j in range(k + 1, min(k + 6, len(toks))) if toks[j][0] in CLOSE), -1)
     if end < 0:
         return None
-    inner = "".join(t[0] for t in toks[k + 1 : end])
+    inner = "".join(t[0] for t in toks[k + 1 : end]).translate(_SPECKS)
     if len(inner.strip(" \u3000")) > 1:
         return None
-    return _marker_state(inner), end + 1
+    after = end + 1
+    while after < len(toks) and toks[after][0] in _SPECK_CHARS:  # `[ ○ ]_`
+        after += 1
+    return _marker_state(inner), after
 
 
 def line_items(line: Line) -> list[CheckItem | str]:
