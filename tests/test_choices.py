@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extractor.forms.cell_values import cell_checkboxes, parse_choice
 from extractor.forms.choices import Resolved, match_options, paren_text, parse_legend, resolve_answer
+from extractor.forms.events import CheckRead
 from extractor.layout import Cell, words_to_lines
 from extractor.read.content import Word
 
@@ -106,3 +107,10 @@ def test_specks_read_from_bracket_serifs_leave_the_marker_whole() -> None:
                  [(10, "[-"), (45, "]"), (70, "税務システム")])
     got = [(c.label, c.checked) for c in cell_checkboxes(cell)]
     assert got == [("その他 (中間サーバ)", True), ("税務システム", False)]
+
+
+def test_a_stray_character_before_an_option_label_is_tolerated_when_one_option_fits() -> None:
+    options = ("宛名システム等", "税務システム", "その他")
+    items = [CheckRead("るその他( )", False), CheckRead("税務システム", True), CheckRead("ああ", True)]
+    hits = match_options(items, options)
+    assert [(h.option, h.checked, h.rest) for h in hits] == [("その他", False, "( )"), ("税務システム", True, "")]

@@ -49,7 +49,8 @@ def match_options(items: Sequence[CheckRead], options: tuple[str, ...]) -> list[
     for it in items:
         key = label_key(it.label)
         found = next(((okey, opt) for okey, opt in keyed if key.startswith(okey) or (
-            len(okey) > 6 and okey.startswith(key) and len(key) >= len(okey) - 2)), None) or _one_off(key, keyed)
+            len(okey) > 6 and okey.startswith(key) and len(key) >= len(okey) - 2)), None) or _one_off(
+                key, keyed) or _stray_start(key, keyed)
         if found is not None:
             hits.append(OptionHit(found[1], it.checked, _strip_label_prefix(fold(it.label), found[0])))
     return hits
@@ -61,6 +62,13 @@ def _one_off(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:
     Returned with the item's own spelling of the label, which is what is stripped from its text."""
     near = [(key[: len(okey)], opt) for okey, opt in keyed
             if len(okey) >= 6 and len(key) >= len(okey) and sum(a != b for a, b in zip(key, okey, strict=False)) == 1]
+    return near[0] if len(near) == 1 else None
+
+
+def _stray_start(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The one option the item starts with after one stray character (OCR reads a speck between
+    the marker and the label as a character: `るその他( )`), when no label matched otherwise."""
+    near = [(key[: len(okey) + 1], opt) for okey, opt in keyed if len(okey) >= 2 and key[1:].startswith(okey)]
     return near[0] if len(near) == 1 else None
 
 
