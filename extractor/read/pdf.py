@@ -7,6 +7,7 @@ magnitude faster than pdfminer-based readers for these forms.  Its model-backed
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pymupdf
@@ -18,6 +19,11 @@ from extractor.read.content import PageContent, Segment, Word
 THIN = 2.0
 # Pages above this many square points (≈ 40 A4 pages) are refused as "huge page".
 MAX_PAGE_AREA = 40 * 595 * 842
+# MuPDF keeps the fonts and resources it loaded in a store of up to 256 MB; a long document
+# (several assessments bound together, each with its own copy of the fonts) fills it by 2 MB
+# every 100 pages.  Emptying it every this many pages keeps a page-by-page reading flat (at no
+# measurable cost: a font is loaded again at most once per this many pages).
+STORE_PAGES = 64
 
 
 def open_pdf(data: bytes) -> pymupdf.Document:
@@ -89,11 +95,23 @@ def read_page(page: pymupdf.Page) -> PageContent:
 
 def read_pdf(data: bytes, max_pages: int = 5000) -> tuple[list[PageContent], int]:
     """All pages' content and the page count; raises InputError for unreadable documents."""
-    doc = open_pdf(data)
-    try:
-        n = doc.page_count
-        if n > max_pages:
-            raise InputError("too_many_pages", f"the PDF has {n} pages, more than the limit of {max_pages}")
-        return [read_page(doc[k]) for k in range(n)], n
-    finally:
-        doc.close()
+    with open_pdf(data) as doc:
+        pages = PdfPages(doc, max_pages)
+        return list(pages), pages.count
+
+
+class PdfPages:
+    """The pages of an open PDF, each read when the iteration reaches it: a caller that handles
+    one page at a time holds one page's content, however long the document."""
+
+    def __init__(self, doc: pymupdf.Document, max_pages: int = 5000) -> None:
+        self.count: int = doc.page_count
+        if self.count > max_pages:
+            raise InputError("too_many_pages", f"the PDF has {self.count} pages, more than the limit of {max_pages}")
+        self.doc = doc
+
+    def __iter__(self) -> Iterator[PageContent]:
+        for k in range(self.count):
+            yield read_page(self.doc[k])
+            if k % STORE_PAGES == STORE_PAGES - 1:
+                pymupdf.TOOLS.store_shrink(100)
