@@ -120,9 +120,10 @@ def _peak_rss_mb(path: Path) -> int:
 
 def test_peak_memory_does_not_grow_with_the_page_count(base: Path, tmp_path: Path) -> None:
     """180 and 810 pages (the same assessment repeated 4 and 18 times) peak within 12 MB of each
-    other (measured: 7 MB).  What still grows with the length is the file's bytes, held by the
-    caller and by MuPDF (0.7 against 3.1 MB here), the records bound (a few kB a repeat) and MuPDF's
-    object table; reading every page first grew by 83 MB between these two lengths (84 -> 167 MB)."""
+    other (measured: 7 MB).  What still grows with the length is the file's bytes (0.7 against
+    3.1 MB here), MuPDF's table of its objects, its font store until it is emptied (every 256 pages)
+    and the records bound (a few kB a repeat); reading every page first grew by 83 MB between these
+    two lengths (84 -> 167 MB)."""
     short, long_ = tmp_path / "short.pdf", tmp_path / "long.pdf"
     assert long_document(base, 180, short) > 2 * WINDOW  # longer than what the stream holds back
     long_document(base, 810, long_)
