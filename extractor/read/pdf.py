@@ -102,8 +102,8 @@ def read_pdf(data: bytes, max_pages: int = 5000) -> tuple[list[PageContent], int
 
 
 class PdfPages:
-    """The pages of an open PDF, each read when the iteration reaches it: a caller that handles
-    one page at a time holds one page's content, however long the document."""
+    """The pages of an open PDF, read as the iteration reaches them (`READ_AHEAD` at a time): a
+    caller that handles one page at a time holds a few pages' content, however long the document."""
 
     def __init__(self, doc: pymupdf.Document, max_pages: int = 5000) -> None:
         self.count: int = doc.page_count
