@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from extractor.errors import InputError
@@ -14,11 +15,19 @@ from extractor.forms.bind import bind_events
 from extractor.forms.cell_values import label_text
 from extractor.forms.detect import detect_form
 from extractor.forms.rows import RowReader
-from extractor.layout import document_rows
-from extractor.model import DEFAULT_OPTIONS, PARSER_VERSION, DocumentResult, DocumentRow, ExtractOptions, failed_result
+from extractor.layout import Row, RowStream, document_rows
+from extractor.model import (
+    DEFAULT_OPTIONS,
+    PARSER_VERSION,
+    DocumentResult,
+    DocumentRow,
+    ExtractOptions,
+    OcrMode,
+    failed_result,
+)
 from extractor.normalise.enrich import enrich
-from extractor.read.pdf import read_pdf
-from extractor.read.scanned import read_scanned
+from extractor.read.pdf import PdfPages, open_pdf, read_pdf
+from extractor.read.scanned import NeedsWholeDocument, TextLayers, read_scanned
 from extractor.read.sniff import sniff_format
 from extractor.text.parse import parse_text
 from extractor.text.summary import parse_summary_rows
@@ -29,6 +38,44 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def parse_pdf(data: bytes, doc_id: str, source_path: str, options: ExtractOptions = DEFAULT_OPTIONS) -> DocumentResult:
+    """A PDF whose pages all have a text layer is read, laid out and bound one page at a time (memory
+    does not grow with its length); one with a page to OCR is read whole, OCR replacing pages."""
+    if options.ocr == "always":
+        return _parse_whole(data, doc_id, source_path, options)
+    try:
+        return _parse_streamed(data, doc_id, source_path, options.ocr)
+    except NeedsWholeDocument:
+        pass
+    except (InputError, MemoryError):
+        raise
+    except Exception:  # a parser bug: read whole, it fails as it does there (reading errors first)
+        pass
+    return _parse_whole(data, doc_id, source_path, options)
+
+
+def _parse_streamed(data: bytes, doc_id: str, source_path: str, mode: OcrMode) -> DocumentResult:
+    result, rows = _stream_pass(data, doc_id, source_path, mode, None)
+    if not rows.exact:  # a long document's running-line guess was wrong: read again knowing every page's lines
+        result, _ = _stream_pass(data, doc_id, source_path, mode, rows.margin_counts)
+    return result
+
+
+def _stream_pass(data: bytes, doc_id: str, source_path: str, mode: OcrMode,
+                 margin_counts: dict[str, int] | None) -> tuple[DocumentResult, RowStream]:
+    text = TextLayers(mode)
+    with open_pdf(data) as doc:
+        pages = PdfPages(doc)
+        result = DocumentResult(document=DocumentRow(doc_id=doc_id, source_path=source_path, source_format="pdf",
+                                                     n_pages=pages.count, ocr_pages=0, ocr_confidence=None))
+        rows = RowStream(text.pages(pages), pages.count, margin_counts)
+        _bind_rows(rows.head(12), rows, result)
+    # first, where a whole reading puts them
+    result.document.warnings[:0] = [f"page {p} has no text layer" for p in text.empty]
+    result.settle_status()
+    return result, rows
+
+
+def _parse_whole(data: bytes, doc_id: str, source_path: str, options: ExtractOptions) -> DocumentResult:
     pages, n_pages = read_pdf(data)
     scan = read_scanned(data, pages, options.ocr)
     pages = scan.pages
@@ -41,17 +88,24 @@ def parse_pdf(data: bytes, doc_id: str, source_path: str, options: ExtractOption
     for p in empty_pages:
         result.warn(f"page {p} has no text layer")
     rows = document_rows(pages)
-    found = detect_form("\n".join(label_text(c) for r in rows[:12] for c in r.cells))
-    if found.form_type == "summary":
-        row.layout_id = "summary"
-        parse_summary_rows(rows, result)
-    elif found.spec is None:
-        raise InputError("unknown_form", "the document is not a recognised 特定個人情報保護評価書 form")
-    else:
-        row.form_type, row.layout_id = found.spec.form_type, found.spec.id
-        bind_events(found.spec, RowReader(found.spec).events(rows), result)
+    _bind_rows(rows[:12], rows, result)
     result.settle_status()
     return result
+
+
+def _bind_rows(head: list[Row], rows: Iterable[Row], result: DocumentResult) -> None:
+    """Records on `result` from the rows of the form the first rows (`head`) show."""
+    found = detect_form("\n".join(label_text(c) for r in head for c in r.cells))
+    if found.form_type == "summary":
+        result.document.layout_id = "summary"
+        parse_summary_rows(list(rows), result)
+    elif found.spec is None:
+        for _ in rows:  # every page read first: a page's reading error is what a whole reading reports
+            pass
+        raise InputError("unknown_form", "the document is not a recognised 特定個人情報保護評価書 form")
+    else:
+        result.document.form_type, result.document.layout_id = found.spec.form_type, found.spec.id
+        bind_events(found.spec, RowReader(found.spec).events(rows), result)
 
 
 def extract_bytes(data: bytes, source_path: str, options: ExtractOptions = DEFAULT_OPTIONS) -> DocumentResult:

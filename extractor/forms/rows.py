@@ -10,7 +10,7 @@ labels mean is the binder's business (`extractor.forms.bind`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from extractor.forms.cell_values import CellsValue, cell_items, cell_text, label_text
@@ -92,7 +92,7 @@ class RowReader:
     def __post_init__(self) -> None:
         self.annex = AnnexReader(self.spec)
 
-    def events(self, rows: list[Row]) -> Iterator[Event]:
+    def events(self, rows: Iterable[Row]) -> Iterator[Event]:
         for row in rows:
             if self.pending is not None:
                 if not (row.free and is_heading_text(self.spec, label_text(row.cells[0]))) and self.pending.takes(

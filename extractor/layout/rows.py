@@ -2,17 +2,16 @@
 
 Words are placed in the cells of the page's grid (`grid`) by binary search, a word
 overflowing a rule is cut there; cells sharing a top make a row; words outside any
-closed cell are free lines (section titles, annex headings).  Across pages, running
-headers/footers and page numbers are dropped and rows cut by a page break are joined.
+closed cell are free lines (section titles, annex headings).  Across pages (`stream`),
+running headers/footers and page numbers are dropped and rows cut by a page break are joined.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 from extractor.layout.aligned import aligned_rows
-from extractor.layout.cells import Cell, Row, shift_cell, words_to_lines
+from extractor.layout.cells import Cell, Row, words_to_lines
 from extractor.layout.grid import Grid, build_grid, split_at_rules
 from extractor.read.content import PageContent, Word
 
@@ -90,58 +89,3 @@ def _cells_to_rows(page_no: int, cells: list[Cell]) -> list[Row]:
         row.cells.sort(key=lambda c: c.x0)
     return rows
 
-
-MARGIN = 0.08  # share of the page height where running headers and footers live
-_PAGE_NO = re.compile(r"^[-－‐ー\s(（]*\d{1,4}\s*(?:[/／]\s*\d{1,4})?[-－‐ー\s)）]*(?:ページ|頁)?$")
-
-
-def _margin_key(row: Row, height: float) -> str | None:
-    """A normalised key for a free line in the top or bottom margin (digits masked)."""
-    if not row.free or MARGIN * height < row.y0 < (1 - MARGIN) * height:
-        return None
-    return re.sub(r"\d+", "#", row.cells[0].text.replace(" ", "").replace("\u3000", ""))
-
-
-def drop_running_lines(per_page: list[tuple[PageContent, list[Row]]]) -> None:
-    """Remove page numbers and header/footer lines repeated on many pages (in place)."""
-    counts: dict[str, int] = {}
-    for page, rows in per_page:
-        for key in {k for r in rows if (k := _margin_key(r, page.height))}:
-            counts[key] = counts.get(key, 0) + 1
-    threshold = max(4, -(-len(per_page) * 3 // 5))  # on at least 60% of the pages
-    for page, rows in per_page:
-        rows[:] = [r for r in rows if not _is_running(r, page.height, counts, threshold)]
-
-
-def _is_running(row: Row, height: float, counts: dict[str, int], threshold: int) -> bool:
-    key = _margin_key(row, height)
-    if key is None:
-        return False
-    return counts.get(key, 0) >= threshold or bool(_PAGE_NO.match(row.cells[0].text))
-
-
-def document_rows(pages: list[PageContent]) -> list[Row]:
-    """All rows of a document; running headers/footers dropped, rows cut by a page break joined."""
-    per_page = [(page, page_to_rows(page)) for page in pages]
-    drop_running_lines(per_page)
-    out: list[Row] = []
-    for _, rows in per_page:
-        if rows and out and _continues(rows[0], out[-1]):
-            _join(out[-1], rows.pop(0))
-        out.extend(rows)
-    return out
-
-
-def _continues(first: Row, prev: Row) -> bool:
-    if first.free or prev.free or len(first.cells) < 2:
-        return False
-    return all(c.is_empty() for c in first.cells[:-1]) and not first.cells[-1].is_empty()
-
-
-def _join(prev: Row, cont: Row) -> None:
-    """Append the continued cell under its start, shifting it down so geometry stays in order."""
-    target = prev.cells[-1]
-    src = shift_cell(cont.cells[-1], target.y1 - cont.cells[-1].y0)
-    target.lines.extend(src.lines)
-    target.inner.extend(src.inner)
-    target.y1 = src.y1

@@ -7,8 +7,8 @@ OCR missing on this machine fails only a document that has no text layer at all.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from extractor.errors import InputError
@@ -41,6 +41,31 @@ class ScanReading:
     ocr_pages: int
     confidence: float | None  # mean word confidence over the OCR'd pages, 0-1
     warnings: tuple[str, ...]
+
+
+class NeedsWholeDocument(Exception):
+    """A page has no text layer: OCR, and telling whether any page has text, take the whole
+    document, so the pipeline reads it whole (`read_scanned`) instead of page by page."""
+
+
+@dataclass(slots=True)
+class TextLayers:
+    """A PDF's pages passed on one at a time while `read_scanned` would leave them as they are
+    (`--ocr auto` or `never`); raises NeedsWholeDocument at the first page it would not."""
+
+    mode: OcrMode
+    empty: list[int] = field(default_factory=list)  # pages without words kept as they are (`never`)
+
+    def pages(self, pages: Iterable[PageContent]) -> Iterator[PageContent]:
+        seen_text = False
+        for page in pages:
+            if page.words:
+                seen_text = True
+            elif self.mode == "never" and seen_text:  # some page has text: this one is only a warning
+                self.empty.append(page.number)
+            else:
+                raise NeedsWholeDocument(f"page {page.number} has no text layer")
+            yield page
 
 
 def _tell(k: int) -> None:
