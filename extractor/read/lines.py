@@ -17,15 +17,15 @@ MIN_LINE = 0.6  # a cut leaves at least this many line heights on each side
 MIN_BAND = 0.3  # bands lower than this share of a line height are specks, not text
 
 
+def true_runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Runs of True in a 1-D mask, as (first, end) indexes."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    return [(int(edges[k]), int(edges[k + 1])) for k in range(0, len(edges), 2)]
+
+
 def bands(ink: Image) -> list[tuple[int, int]]:
     """Runs of rows holding ink, as (first, end) row indexes."""
-    rows = np.flatnonzero(ink.any(axis=1))
-    if rows.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(rows) > 1)
-    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
-    ends = np.concatenate((rows[breaks], [rows[-1]])) + 1
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
+    return true_runs(np.asarray(ink.any(axis=1), dtype=bool))
 
 
 def line_height(inks: list[Image], dpi: float) -> float:
@@ -39,18 +39,11 @@ def _cuts(profile: NDArray[np.float64], em: float) -> list[int]:
     inked = profile[profile > 0]
     low = profile <= VALLEY * float(np.median(inked)) if inked.size else profile >= 0
     cuts: list[int] = []
-    y, n = 0, len(profile)
-    while y < n:
-        if not low[y]:
-            y += 1
-            continue
-        z = y
-        while z < n and low[z]:
-            z += 1
+    n = len(profile)
+    for y, z in true_runs(low):
         m = y + int(np.argmin(profile[y:z]))
         if m - (cuts[-1] if cuts else 0) >= MIN_LINE * em and n - m >= MIN_LINE * em:
             cuts.append(m)
-        y = z
     return cuts
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from extractor.read.lines import true_runs
 from extractor.read.raster import Image, Raster
 from extractor.read.tesseract import Glyph, engine, recognise
 
@@ -103,11 +104,6 @@ def _bare(ink: Image) -> bool:
                for a, b in zip(_extent(end), middle, strict=True))
 
 
-def _runs(row: NDArray[np.bool_]) -> list[tuple[int, int]]:
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
-    return [(int(edges[k]), int(edges[k + 1])) for k in range(0, len(edges), 2)]
-
-
 def _extent(rows: Image) -> tuple[int, int]:
     cols = np.flatnonzero(rows.any(axis=0))
     return (int(cols[0]), int(cols[-1])) if cols.size else (0, 0)
@@ -121,7 +117,7 @@ def _stems(ink: Image) -> int:
     """
     h = int(ink.shape[0])
     band = ink[int(0.3 * h): int(0.7 * h) + 1] > 0
-    runs = [_runs(row) for row in band]
+    runs = [true_runs(row) for row in band]
     k = len(runs[0]) if runs else 0
     if not 1 <= k <= 3 or any(len(r) != k for r in runs):
         return 0
@@ -162,19 +158,11 @@ def shape_numeral(ink: Image) -> str | None:
     """A sans-serif Roman numeral (I…VIII) read from its strokes, or None."""
     cols: NDArray[np.bool_] = np.asarray(ink.any(axis=0), dtype=bool)
     parts: list[str] = []
-    x, n = 0, len(cols)
-    while x < n:
-        if not cols[x]:
-            x += 1
-            continue
-        end = x
-        while end < n and cols[end]:
-            end += 1
+    for x, end in true_runs(cols):
         rows = np.flatnonzero(ink[:, x:end].any(axis=1))
         part = _strokes(ink[rows[0]: rows[-1] + 1, x:end]) if rows.size >= 0.8 * ink.shape[0] else None
         if part is None:
             return None
         parts.append(part)
-        x = end
     text = "".join(parts)
     return text if text in ROMAN else None
