@@ -7,8 +7,7 @@ from pathlib import Path
 import pymupdf
 
 from extractor import extract_document
-from extractor.forms.bind import named_file
-from extractor.forms.lookup import ocr_section_title, ocr_titles
+from extractor.forms.lookup import named_file, ocr_risk_title, ocr_section_title
 from extractor.forms.spec import LAYOUT_DIR, load_spec
 from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf
 
@@ -59,15 +58,22 @@ def test_a_part_iii_block_whose_file_name_is_misread_keeps_its_file(tmp_path: Pa
 
 
 def test_ocr_read_titles_are_the_outline_titles_they_are_close_to() -> None:
+    """Section titles are settled when their heading is read (`ocr_section_title`), risk titles
+    when a risk row is made (`ocr_risk_title`)."""
     spec = load_spec(LAYOUT_DIR / "focused_h30.yaml")
+    part = next(p for p in spec.parts if p.key == "III")
+
+    def titles(no: int, risk_no: int | None, section: str, risk: str | None) -> tuple[str, str | None]:
+        return ocr_section_title(part, no, section), ocr_risk_title(spec, "III", no, risk_no, risk)
+
     read = ("特定個人情報の 保管・滑去", "特定個人情報の漏えい・減失・避損リクス")
-    section, risk = ocr_titles(spec, "III", 7, None, *read)
+    section, risk = titles(7, None, *read)
     assert (section, risk) == ("特定個人情報の保管・消去", "特定個人情報の漏えい・滅失・毀損リスク")
     # a risk told by its number; a title read far from the outline's stays as read
-    assert ocr_titles(spec, "III", 6, 2, "情志赴洪ネットワークシステムとの接続", "不正な提供がD行われるリスク") == (
+    assert titles(6, 2, "情志赴洪ネットワークシステムとの接続", "不正な提供がD行われるリスク") == (
         "情報提供ネットワークシステムとの接続", "不正な提供が行われるリスク")
-    assert ocr_titles(spec, "III", 7, None, "備考", None) == ("備考", None)
-    assert ocr_titles(spec, "III", 99, None, "何か", "何か") == ("何か", "何か")  # no such section in the outline
+    assert titles(7, None, "備考", None) == ("備考", None)
+    assert titles(99, None, "何か", "何か") == ("何か", "何か")  # no such section in the outline
 
 
 def test_a_count_beside_an_empty_box_leaves_the_box_unread(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer
 from extractor.forms.events import AnnexRow, ChoiceRead, Labeled, ValueSource, Where
-from extractor.forms.lookup import ocr_titles
+from extractor.forms.lookup import ocr_risk_title
 from extractor.forms.patterns import patterns
 from extractor.forms.spec import Field, FormSpec
 from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow, RiskRow
@@ -137,10 +137,10 @@ def bind_risk_row(binder: Binder, e: Labeled) -> None:
     per_file = bool(st.part and st.part.per_file)
     file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
     part = st.part.key if st.part else ""
-    section, risk = st.section, st.risk
+    risk = st.risk
     if binder.result.document.ocr_pages:
-        section, risk = ocr_titles(binder.spec, part, st.section_no, st.risk_no, section, risk)
-    row = RiskRow(binder.doc_id, file_no, part, st.section_no, section, st.risk_no, risk, question,
+        risk = ocr_risk_title(binder.spec, part, st.section_no, st.risk_no, risk)
+    row = RiskRow(binder.doc_id, file_no, part, st.section_no, st.section, st.risk_no, risk, question,
                   resolved.text, resolved.code)
     binder.result.risk_ratings.append(row)
     binder.touch(row, e.where)

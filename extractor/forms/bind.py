@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from typing import Any
 
 from extractor.forms import apply, complete
@@ -34,7 +33,15 @@ from extractor.forms.events import (
     Where,
 )
 from extractor.forms.identity import drop_siblings, has_content, unidentified
-from extractor.forms.lookup import Context, field_index, full_title, is_own_section, more_titles, ocr_section_title
+from extractor.forms.lookup import (
+    Context,
+    field_index,
+    full_title,
+    is_own_section,
+    more_titles,
+    named_file,
+    ocr_section_title,
+)
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
 from extractor.forms.spec import Field, FormSpec, Part, ValueBelow
@@ -318,14 +325,3 @@ def bind_events(spec: FormSpec, events: Iterable[Event], result: DocumentResult,
     """Records on `result` from a reader's events (`loose`: headings may come out of order)."""
     Binder(spec, result, loose).bind(events)
 
-
-def named_file(key: str, files: list[tuple[int, str]], least: float = 0.8, margin: float = 0.1) -> int | None:
-    """The number of the file whose name key is `key`, or clearly the closest to it (similarity at least
-    `least`, ahead of the next by `margin`); None when no name settles it."""
-    exact = [no for no, fkey in files if fkey == key]
-    if exact:
-        return exact[0]
-    ranked = sorted(((SequenceMatcher(None, key, fkey).ratio(), no) for no, fkey in files), reverse=True)
-    if ranked and ranked[0][0] >= least and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= margin):
-        return ranked[0][1]
-    return None

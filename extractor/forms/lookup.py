@@ -51,7 +51,7 @@ class FieldIndex:
         found = self.fuzzy.get(key)
         if found is None:
             found = tuple(f for f in self.spec.fields if len(f.key) >= 4 and any(
-                difflib.SequenceMatcher(None, k, key).ratio() >= FUZZY for k in f.keys))
+                _similarity(k, key) >= FUZZY for k in f.keys))
             if len(self.fuzzy) < FUZZY_CACHE:
                 self.fuzzy[key] = found
         return found
@@ -107,10 +107,16 @@ def full_title(part: Part | None, title: str) -> str:
 
 def is_own_section(part: Part | None, no: int, title: str) -> bool:
     """`no．title` is the part's own section heading (not a value such as `１．住民基本台帳ファイル`)."""
-    if part is None or not 0 < no <= len(part.sections):
+    want = _section_of(part, no)
+    if want is None:
         return False
-    key, want = label_key(title), label_key(part.sections[no - 1])
+    key, want = label_key(title), label_key(want)
     return bool(key) and (key == want or (len(key) >= 4 and want.startswith(key)))
+
+
+def _section_of(part: Part | None, no: int) -> str | None:
+    """The title of the part's section `no` (1-based), if the part has one."""
+    return part.sections[no - 1] if part is not None and 0 < no <= len(part.sections) else None
 
 
 def more_titles(titles: str, text: str, heading: str) -> str | None:
@@ -127,27 +133,41 @@ def question_of(label: str) -> str:
     return strip_item_number(label)
 
 
-def ocr_titles(spec: FormSpec, part: str, section_no: int | None, risk_no: int | None,
-               section: str | None, risk: str | None, least: float = 0.7) -> tuple[str | None, str | None]:
-    """Section and risk titles read by OCR, as the form prints them: the outline's title of that
-    numbered section (and risk) when the text read is close to it (OCR misreads about one character
-    in ten of these lines); a title read that is not close stays as read."""
+def ocr_risk_title(spec: FormSpec, part: str, section_no: int | None, risk_no: int | None,
+                   risk: str | None, least: float = 0.7) -> str | None:
+    """A risk title read by OCR, as the form prints it: the outline's title of that numbered risk of
+    that section when the text read is close to it (OCR misreads about one character in ten of these
+    lines); a title read that is not close stays as read.  (Section titles are settled by
+    `ocr_section_title` when their heading is read.)"""
     sec = next((s for s in spec.outline if s.part == part and s.section == section_no), None)
-    if sec is None:
-        return section, risk
-    risks = [r.title for r in sec.risks if r.no == risk_no and r.title]
-    return _snap(section, sec.title, least), _snap(risk, risks[0], least) if len(risks) == 1 else risk
+    risks = [r.title for r in sec.risks if r.no == risk_no and r.title] if sec is not None else []
+    return _snap(risk, risks[0], least) if len(risks) == 1 else risk
 
 
 def ocr_section_title(part: Part | None, no: int, title: str, least: float = 0.5) -> str:
     """A numbered section heading read by OCR, as the form prints it: the part's section of that
     number when the title read shares at least half of it (`２．基本靖幸` is `２．基本情報`)."""
-    if part is None or not 0 < no <= len(part.sections):
-        return title
-    return _snap(title, part.sections[no - 1], least) or title
+    want = _section_of(part, no)
+    return title if want is None else _snap(title, want, least) or title
+
+
+def named_file(key: str, files: list[tuple[int, str]], least: float = 0.8, margin: float = 0.1) -> int | None:
+    """The number of the file whose name key is `key`, or clearly the closest to it (similarity at least
+    `least`, ahead of the next by `margin`); None when no name settles it."""
+    exact = [no for no, fkey in files if fkey == key]
+    if exact:
+        return exact[0]
+    ranked = sorted(((_similarity(key, fkey), no) for no, fkey in files), reverse=True)
+    if ranked and ranked[0][0] >= least and (len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= margin):
+        return ranked[0][1]
+    return None
 
 
 def _snap(read: str | None, title: str, least: float) -> str | None:
     if not read:
         return read
-    return title if difflib.SequenceMatcher(None, label_key(read), label_key(title)).ratio() >= least else read
+    return title if _similarity(label_key(read), label_key(title)) >= least else read
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
