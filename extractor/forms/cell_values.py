@@ -22,7 +22,7 @@ UNCHECKED_GLYPHS = frozenset("☐□")
 BOX_GLYPHS = frozenset("☑☒■☐□")
 # ASCII specks OCR reads from a bracket's serifs (`[- ○ ]_`): never a mark, never a label's start
 _SPECK_CHARS = frozenset("-_'`")
-_SPECKS = str.maketrans(dict.fromkeys("-_'`"))
+_SPECKS = str.maketrans(dict.fromkeys(_SPECK_CHARS))
 _MARKER_START = BOX_GLYPHS | frozenset(OPEN)  # the characters a check item can start with
 
 

@@ -48,12 +48,16 @@ def match_options(items: Sequence[CheckRead], options: tuple[str, ...]) -> list[
     hits = []
     for it in items:
         key = label_key(it.label)
-        found = next(((okey, opt) for okey, opt in keyed if key.startswith(okey) or (
-            len(okey) > 6 and okey.startswith(key) and len(key) >= len(okey) - 2)), None) or _one_off(
-                key, keyed) or _stray_start(key, keyed)
+        found = _prefixed(key, keyed) or _one_off(key, keyed) or _stray_start(key, keyed)
         if found is not None:
             hits.append(OptionHit(found[1], it.checked, _strip_label_prefix(fold(it.label), found[0])))
     return hits
+
+
+def _prefixed(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The longest option label the item starts with, or a long label the item is cut from."""
+    return next(((okey, opt) for okey, opt in keyed if key.startswith(okey) or (
+        len(okey) > 6 and okey.startswith(key) and len(key) >= len(okey) - 2)), None)
 
 
 def _one_off(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:

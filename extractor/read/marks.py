@@ -97,13 +97,13 @@ def settle_marks(line: list[Glyph], raster: Raster) -> list[Glyph]:
 
 
 # what OCR reads the `[` of a `[ 十分である ]` answer as, when it starts the line (`| 十分である ]`)
-ANSWER_OPEN_LIKE = OPEN_LIKE | frozenset("!1{(（丨")
+ANSWER_OPEN_LIKE = (OPEN_LIKE | frozenset("!1{(（丨")) - OPEN
 
 
 def settle_answer_bracket(line: list[Glyph]) -> list[Glyph]:
     """`| 十分である ]` -> `[ 十分である ]`: a line (one cell's) with a real `]` and no `[` before it
     opens with the bracket OCR misread.  A `]` is never printed alone on these forms."""
-    if len(line) < 3 or line[0].text not in ANSWER_OPEN_LIKE - OPEN:
+    if len(line) < 3 or line[0].text not in ANSWER_OPEN_LIKE:
         return line
     close = next((k for k, g in enumerate(line) if g.text in CLOSE), None)
     if close is None or close < 2 or any(g.text in OPEN for g in line[:close]):
