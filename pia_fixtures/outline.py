@@ -37,7 +37,9 @@ from pia_fixtures.synth import (
     Section,
     _data_seed,
     _Filler,
+    item_number,
     nfkc,
+    risk_number,
     wareki,
 )
 
@@ -140,16 +142,10 @@ class Numbering:
     fullwidth: bool = True
 
     def item(self, n: int) -> str:
-        return f"{_fw(n)}．" if self.fullwidth else f"{n}. "
+        return item_number(n, self.fullwidth)
 
     def risk(self, n: int | None) -> str:
-        if self.fullwidth:
-            return f"リスク{_fw(n)}：　" if n else "リスク：　"
-        return f"リスク{n}: " if n else "リスク: "
-
-
-def _fw(n: int | str) -> str:
-    return str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        return risk_number(n, self.fullwidth)
 
 
 def outline(data: dict[str, Any], numbering: Numbering | None = None, name_list: str = "lines") -> list[Item]:

@@ -802,12 +802,22 @@ class RenderStyle:
         return self.legend_number[-1]
 
     def item(self, n: int) -> str:
-        return f"{_fw(n)}．" if self.fullwidth_digits else f"{n}. "
+        return item_number(n, self.fullwidth_digits)
 
     def risk(self, n: int | None) -> str:
-        if self.fullwidth_digits:
-            return f"リスク{_fw(n)}：　" if n else "リスク：　"
-        return f"リスク{n}: " if n else "リスク: "
+        return risk_number(n, self.fullwidth_digits)
+
+
+def item_number(n: int, fullwidth: bool) -> str:
+    """`１．` or `1. `: an item number as printed."""
+    return f"{_fw(n)}．" if fullwidth else f"{n}. "
+
+
+def risk_number(n: int | None, fullwidth: bool) -> str:
+    """`リスク１：　` or `リスク1: ` (no number: `リスク：　`): a risk heading's start as printed."""
+    if fullwidth:
+        return f"リスク{_fw(n)}：　" if n else "リスク：　"
+    return f"リスク{n}: " if n else "リスク: "
 
 
 def _fw(n: int | str) -> str:
