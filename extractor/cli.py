@@ -85,7 +85,6 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 @contextlib.contextmanager
 def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator[tuple[Observer, bool]]:
     """Progress (a live bar on a terminal, plain lines otherwise; none if quiet) and the JSON log."""
-    from extractor.batch.report import PlainProgress, ProgressBar
     from extractor.batch.runner import JsonLogObserver, NullObserver, Observers
 
     with contextlib.ExitStack() as stack:
@@ -97,6 +96,8 @@ def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator
                 _fail(console, f"cannot write the log file {log_json}: {exc.strerror or exc}", ExitCode.USAGE)
             chosen.append(JsonLogObserver(fh))
         if not quiet:
+            from extractor.batch.report import PlainProgress, ProgressBar  # rich.progress: not for --quiet
+
             chosen.append(stack.enter_context(ProgressBar(console)) if console.is_terminal else PlainProgress())
         yield (Observers(*chosen) if chosen else NullObserver()), not quiet
 
@@ -108,6 +109,11 @@ def _resolve_inputs(inputs: list[Path] | None) -> list[Path]:
     if not default.exists():
         raise typer.BadParameter("no INPUTS given and there is no samples/ directory here", param_hint="INPUTS")
     return [default]
+
+
+def _known_inputs(paths: list[Path]) -> int | None:
+    """How many documents the run has, when that is known without walking a directory."""
+    return None if any(p.is_dir() for p in paths) else len(paths)
 
 
 Inputs = Annotated[list[Path] | None, typer.Argument(
@@ -156,7 +162,7 @@ def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEF
     limits = Limits(timeout_s=timeout, ocr_page_s=ocr_page_timeout, max_memory_mb=max_memory_mb or None,
                     recycle_rss_mb=recycle_memory_mb)
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    pool = None if cluster else LocalPool(workers, limits).start()  # before the heavy imports below
+    pool = None if cluster else LocalPool(workers, limits).start(_known_inputs(paths))  # before the imports below
     try:
         from extractor.batch.runner import RunOptions, run_batch
 

@@ -29,8 +29,6 @@ from extractor.normalise.enrich import enrich
 from extractor.read.pdf import PdfPages, open_pdf, read_pdf
 from extractor.read.scanned import NeedsWholeDocument, TextLayers, read_scanned
 from extractor.read.sniff import sniff_format
-from extractor.text.parse import parse_text
-from extractor.text.summary import parse_summary_rows
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -97,6 +95,8 @@ def _bind_rows(head: list[Row], rows: Iterable[Row], result: DocumentResult) -> 
     """Records on `result` from the rows of the form the first rows (`head`) show."""
     found = detect_form("\n".join(label_text(c) for r in head for c in r.cells))
     if found.form_type == "summary":
+        from extractor.text.summary import parse_summary_rows  # only summaries need it (worker start-up)
+
         result.document.layout_id = "summary"
         parse_summary_rows(list(rows), result)
     elif found.spec is None:
@@ -122,6 +122,8 @@ def extract_bytes(data: bytes, source_path: str, options: ExtractOptions = DEFAU
         if fmt == "pdf":
             result = parse_pdf(data, doc_id, source_path, options)
         else:
+            from extractor.text.parse import parse_text  # text inputs only: PDF workers start without it
+
             result = parse_text(data, doc_id, source_path, fmt)
     except InputError as exc:
         return failed_result(doc_id, source_path, fmt, exc.kind, str(exc))

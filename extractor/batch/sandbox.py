@@ -349,9 +349,12 @@ class LocalPool:
     def _decide(self, job: Job, doc_id: str) -> bool:
         return self.decide(job, doc_id)
 
-    def start(self) -> LocalPool:
-        """Start every worker now (before the caller's heavy imports and planning)."""
-        for sb in self.sandboxes:
+    def start(self, expected_jobs: int | None = None) -> LocalPool:
+        """Start workers now (before the caller's heavy imports and planning): all of them, or only as
+        many as `expected_jobs` when the caller knows there are fewer (a worker idle all run would only
+        compete with the busy one for the cores); the rest start when a job is handed to them."""
+        count = len(self.sandboxes) if expected_jobs is None else max(1, expected_jobs)
+        for sb in self.sandboxes[:count]:
             sb.start()
         return self
 

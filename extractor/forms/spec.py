@@ -24,7 +24,7 @@ from typing import Any, Literal, TypeVar
 
 import layouts
 from extractor.errors import SpecError
-from extractor.forms.yaml_lines import build, load_yaml, where
+from extractor.forms.yaml_lines import build, load_yaml, type_hints, where
 from extractor.model import ROW_TYPES
 from extractor.normalise import label_key, strip_item_number
 
@@ -369,7 +369,7 @@ def _column_type(table: str, column: str, at: str) -> Any:
     row_type = ROW_TYPES.get(table)
     if row_type is None:
         raise SpecError(f"{at}: unknown table {table!r}; tables: {sorted(ROW_TYPES)}")
-    hints = typing.get_type_hints(row_type)
+    hints = type_hints(row_type)
     names = {f.name for f in dataclasses.fields(row_type)}
     if column not in names:
         raise SpecError(f"{at}: table {table!r} has no column {column!r}")
