@@ -82,10 +82,12 @@ def build(cls: type[T], data: object, path: str, hints: dict[str, Any] | None = 
     return cls(**values)
 
 
-@functools.cache
 def type_hints(cls: type) -> dict[str, Any]:
-    """`typing.get_type_hints(cls)`, resolved once per class (it evaluates every annotation)."""
-    return typing.get_type_hints(cls)
+    """`typing.get_type_hints(cls)`, resolved once per class (it evaluates every annotation); read only."""
+    return _type_hints(cls)
+
+
+_type_hints = functools.cache(typing.get_type_hints)
 
 
 def convert(hint: Any, value: Any, path: str, at: str) -> Any:
