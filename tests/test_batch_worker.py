@@ -33,6 +33,19 @@ def test_the_worker_import_closure_excludes_heavy_modules() -> None:
     imported = {m.group(1).strip().partition(".")[0] for m in re.finditer(r"\|\s*([\w.]+)\s*$", res.stderr, re.M)}
     assert "pymupdf" in imported and "extractor" in imported  # the parser is there ...
     assert not imported & set(HEAVY), imported & set(HEAVY)  # ... and nothing of the CLI or the writer
+    modules = {m.group(1).strip() for m in re.finditer(r"\|\s*([\w.]+)\s*$", res.stderr, re.M)}
+    assert not {m for m in modules if m.startswith("extractor.text.dump")}  # text readers: for text inputs only
+
+
+def test_a_pool_starts_only_the_workers_the_known_documents_need(tmp_path: Path) -> None:
+    pdfs = [text_pdf(tmp_path / f"doc{k}.pdf", pages=k + 1) for k in range(2)]
+    pool = LocalPool(2, Limits()).start(expected_jobs=1)
+    try:
+        assert [sb._proc is not None for sb in pool.sandboxes] == [True, False]
+        outcomes = list(pool.run(Job(str(p), str(p)) for p in pdfs))  # more work: the second starts then
+        assert len(outcomes) == 2 and all(o.result is not None for o in outcomes)
+    finally:
+        pool.close()
 
 
 def test_workers_are_recycled_when_their_memory_grows(tmp_path: Path) -> None:
