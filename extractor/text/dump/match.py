@@ -39,8 +39,17 @@ def score(slot: Slot, item: Item) -> float:
     if lb.kind == "choice":
         return _choice_score(item, lb.options)
     if lb.kind in ("checkbox", "flags") and kind == "checks":
-        return 3.0 if _fits_checks(item, lb.options) else 0.0
+        return 3.0 if _fits_checks(item, lb.options) and settled_checks(item) else 0.0
     return 0.0
+
+
+def settled_checks(item: Item) -> bool:
+    """A group whose markers say which option each belongs to.  Options printed without a marker beside
+    markers printed on lines of their own (a spreadsheet print's two columns of options, one column's
+    markers printed elsewhere, perhaps under another block's heading): whose those markers are is lost."""
+    unmarked = any(c.checked is None for c in item.checks)
+    apart = any(c.checked is not None and not inline for c, inline in zip(item.checks, item.inline, strict=True))
+    return not (unmarked and apart)
 
 
 def _choice_score(item: Item, options: tuple[str, ...]) -> float:

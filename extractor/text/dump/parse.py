@@ -16,7 +16,7 @@ from extractor.forms.events import Event, Labeled, PartStart, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
-from extractor.text.dump.blocks import mixed_blocks
+from extractor.text.dump.blocks import label_less_sections, mixed_blocks
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
@@ -33,6 +33,7 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     """Records of `result` from a dump of a `spec` form."""
     lines = headings_first(spec, split_lines(text))
     scan = Scanner(spec).run(lines)
+    label_less_sections(scan.stream)
     assign_values(scan.stream)
     stream = place(spec, mixed_blocks(scan.stream))
     annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
