@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading
+from extractor.normalise import item_number
 from extractor.text.dump.items import Item
 from extractor.text.dump.match import score
 from extractor.text.dump.scan import Slot
@@ -63,7 +64,7 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     """The placements of `done` (slot index -> value) the text settles (see the module docstring)."""
     anchors = {i for i, it in done.items() if _unique(page, page.slots[i], it)}
     doubtful = _crossed(page, done, anchors) | _displaced(page, done) | _spilled(page, done)
-    shared = _shared(done)
+    shared = _shared(done) - _dealt(page, done)
     out = {}
     for i, item in done.items():
         if item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
@@ -127,6 +128,29 @@ def _spilled(page: Page, done: dict[int, Item]) -> set[int]:
     empty = [s for k, s in enumerate(page.slots) if k not in done]
     return {i for i, it in done.items() if page.at(it) <= last.get(page.block_of(it), -1) and any(
         page.seg[page.slot_at(s)] < page.block_of(it) and score(s, it) for s in empty)}
+
+
+def _dealt(page: Page, done: dict[int, Item]) -> set[int]:
+    """ids of the text blocks cut into single-line paragraphs that went one each, all of them, to labels printed
+    one after another (a column of labels, then a column of one-line values): where each value ends is the line's."""
+    by_origin: dict[int, list[int]] = {}
+    for i, item in done.items():
+        if item.origin is not None:
+            by_origin.setdefault(id(item.origin), []).append(i)
+    out = set()
+    order = sorted(page.slots, key=page.slot_at)
+    for key, idx in by_origin.items():
+        items = [done[i] for i in idx]
+        origin = items[0].origin
+        assert origin is not None
+        if len(items) != len(origin.lines) or any(it.pieces != 1 or len(it.lines) != 1 for it in items):
+            continue
+        if any(item_number(x) is not None for x in origin.lines):
+            continue  # `1.アクセス管理`: an enumerated list, one value however its lines are cut
+        ranks = sorted(order.index(page.slots[i]) for i in idx)
+        if ranks == list(range(ranks[0], ranks[0] + len(ranks))):
+            out.add(key)
+    return out
 
 
 def _shared(done: dict[int, Item]) -> set[int]:
