@@ -73,7 +73,8 @@ def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _labels_fit(labels: tuple[str, ...], options: tuple[str, ...]) -> bool:
-    return bool(match_options([CheckRead(label, None) for label in labels], options))
+    """Every item of the group is one of the label's options (`その他` alone is in every set: it tells nothing)."""
+    return len(match_options([CheckRead(label, None) for label in labels], options)) == len(labels)
 
 
 def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading
 from extractor.normalise import item_number
@@ -63,7 +64,8 @@ class Page:
 def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     """The placements of `done` (slot index -> value) the text settles (see the module docstring)."""
     anchors = {i for i, it in done.items() if _unique(page, page.slots[i], it)}
-    doubtful = _crossed(page, done, anchors) | _displaced(page, done) | _spilled(page, done)
+    pinned = _pinned(page, done, anchors)
+    doubtful = (_crossed(page, done, anchors) - pinned) | _displaced(page, done) | _spilled(page, done)
     shared = _shared(done) - _dealt(page, done)
     out = {}
     for i, item in done.items():
@@ -74,6 +76,24 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
         if i not in anchors and (i in doubtful or item.floating):
             continue
         out[i] = item
+    return out
+
+
+def _pinned(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
+    """Placements held on both sides by anchors: between two anchors (next to each other in label order) every
+    label got a value standing between the anchors' values, and every value piece standing there went to one of
+    them — a column of labels and then a column of their values, one for one, with nothing left over to shift."""
+    ordered = sorted(anchors, key=lambda i: page.slot_at(page.slots[i]))
+    used = {id(it.origin or it) for it in done.values()}
+    out: set[int] = set()
+    for a, b in pairwise(ordered):
+        lo, hi = page.slot_at(page.slots[a]), page.slot_at(page.slots[b])
+        v1, v2 = page.at(done[a]), page.at(done[b])
+        inner = [i for i, s in enumerate(page.slots) if lo < page.slot_at(s) < hi]
+        if not inner or any(i not in done or not v1 < page.at(done[i]) < v2 for i in inner):
+            continue
+        if all(id(it) in used for it in page.items if v1 < page.pos[id(it)] < v2 and it.kind != "void"):
+            out.update(inner)
     return out
 
 
