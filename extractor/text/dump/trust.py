@@ -81,8 +81,9 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
 
 def _pinned(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
     """Placements held on both sides by anchors: between two anchors (next to each other in label order) every
-    label got a value standing between the anchors' values, and every value piece standing there went to one of
-    them — a column of labels and then a column of their values, one for one, with nothing left over to shift."""
+    label got a value standing between the anchors' values, and every value standing there that one of them could
+    take went to one of them — a column of labels and then a column of their values, one for one, with nothing
+    left over to shift."""
     ordered = sorted(anchors, key=lambda i: page.slot_at(page.slots[i]))
     used = {id(it.origin or it) for it in done.values()}
     out: set[int] = set()
@@ -92,7 +93,8 @@ def _pinned(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
         inner = [i for i, s in enumerate(page.slots) if lo < page.slot_at(s) < hi]
         if not inner or any(i not in done or not v1 < page.at(done[i]) < v2 for i in inner):
             continue
-        if all(id(it) in used for it in page.items if v1 < page.pos[id(it)] < v2 and it.kind != "void"):
+        left = [it for it in page.items if v1 < page.pos[id(it)] < v2 and id(it) not in used]
+        if not any(score(page.slots[i], it) for it in left for i in inner):
             out.update(inner)
     return out
 
