@@ -108,6 +108,74 @@ def test_a_column_of_markers_cut_from_its_labels_is_not_read() -> None:
     assert all(c.checked is None for c in checks)
 
 
+def test_a_check_group_whose_markers_are_partly_apart_is_not_placed() -> None:
+    # a spreadsheet print's two columns of options: the right column's markers printed between the options,
+    # the left column's elsewhere (perhaps under another block's heading): whose markers these are is lost
+    text = "\n".join(["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+                      "①システムの名称", "架空システム", "②システムの機能", "架空の機能", "③他のシステムとの接続",
+                      "情報提供ネットワークシステ", "[ ○ ]", "庁内連携システム", "ム", "住民基本台帳ネットワークシ",
+                      "[", "]", "既存住民基本台帳システム", "ステム", "宛名システム等", "[ ○ ]", "税務システム",
+                      "その他 （ 架空連携システム ）"])
+    got = _values(_stream(text))
+    assert got["システムの名称"] == "架空システム"
+    assert "他のシステムとの接続" not in got
+    marked = "\n".join(["③他のシステムとの接続", "[ ○ ]", "情報提供ネットワークシステム", "[", "]", "庁内連携システム"])
+    checks = _values(_stream(text.split("\n③")[0] + "\n" + marked))["他のシステムとの接続"]
+    assert [(c.label, c.checked) for c in checks][:2] == [("情報提供ネットワークシステム", True),
+                                                          ("庁内連携システム", False)]
+
+
+def test_text_under_a_section_heading_without_labels_is_no_earlier_labels_value() -> None:
+    text = "\n".join(["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+                      "①システムの名称", "架空システム", "②システムの機能", "３．特定個人情報ファイル名",
+                      "(1)架空ファイル", "(2)別の架空ファイル"])
+    got = _values(_stream(text))
+    assert got["システムの名称"] == "架空システム" and "システムの機能" not in got
+
+
+def _title(stream: list[object]) -> str | None:
+    head = next(el for el in stream if isinstance(el, Slot) and el.head is not None)
+    return head.value.text() if head.value is not None else None  # type: ignore[attr-defined]
+
+
+def test_one_line_values_dealt_to_a_column_of_labels() -> None:
+    text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "４．特定個人情報ファイルの取扱いの委託", "委託事項1",
+                      "①委託内容", "②委託先における取扱者数", "", "架空業務",
+                      "届出書等による既存システムへの異動入力の作業", "[ 10人未満 ]"])
+    stream = _stream(text, "focused_h30")
+    assert _title(stream) == "架空業務"
+    assert _values(stream)["委託内容"] == "届出書等による既存システムへの異動入力の作業"
+    listed = _stream(text.replace("架空業務\n", "1.架空業務\n"), "focused_h30")
+    assert _title(listed) is None and "委託内容" not in _values(listed)  # an enumerated list is one value
+
+
+def test_a_column_of_values_held_by_anchors() -> None:
+    options = ["国税関係情報", "地方税関係情報", "健康・医療関係情報", "医療保険関係情報", "児童福祉・子育て関係情報",
+               "障害者福祉関係情報", "年金関係情報"]
+    blanks = [x for option in options for x in ("[", "]", option)]
+    text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "１．特定個人情報ファイル名", "１．架空ファイル", "２．基本情報",
+                      "④記録される項目", "主な記録項目", "その妥当性", "全ての記録項目", "⑤保有開始日", "⑥事務担当部署",
+                      "", "[ 10項目未満 ]", "", "[ ○ ]", "個人番号", "[", "]", "個人番号対応符号", *blanks,
+                      "[ ○ ]", "その他 （ 架空の項目 ）", "架空の妥当性の説明", "", "別添を参照。", "平成27年3月28日",
+                      "架空課"])
+    got = _values(_stream(text))
+    checks = got["主な記録項目"]
+    assert [(c.label, c.checked) for c in checks][:3] == [("個人番号", True), ("個人番号対応符号", False),
+                                                          ("国税関係情報", False)]
+    assert len([c for c in checks if c.checked is not None]) == 10  # one group, over the blank markers
+    assert got["その妥当性"] == "架空の妥当性の説明" and got["全ての記録項目"] == "別添を参照。"
+    assert got["保有開始日"] == "平成27年3月28日"
+
+
+def test_an_answer_cut_inside_its_bracket_and_a_label_wrapped_early() -> None:
+    text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "２．基本情報", "②対象となる本人の数",
+                      "[ 100万人以上1,000万人 ]", "未満", "３．特定個人情報の入手・使用", "⑦使用", "の主体"])
+    stream = _stream(text)
+    assert _values(stream)["対象となる本人の数"] == "100万人以上1,000万人未満"
+    assert any(isinstance(el, Slot) and el.label.text == "使用の主体" for el in stream)
+    assert not any(isinstance(el, Item) and el.kind == "text" for el in stream)
+
+
 # ------------------------------------------------------------ dumps of rendered forms, by tool
 
 KINDS = {

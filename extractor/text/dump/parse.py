@@ -33,7 +33,6 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     """Records of `result` from a dump of a `spec` form."""
     lines = headings_first(spec, split_lines(text))
     scan = Scanner(spec).run(lines)
-    label_less_sections(scan.stream)
     assign_values(scan.stream)
     stream = place(spec, mixed_blocks(scan.stream))
     annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
@@ -43,6 +42,7 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
 
 def assign_values(stream: list[object]) -> None:
     """Give each slot of each page the value the alignment settles."""
+    label_less_sections(stream)
     pos = {id(el): k for k, el in enumerate(stream)}
     pages: dict[int, tuple[list[Slot], list[Item]]] = {}
     for k, el in enumerate(stream):
