@@ -176,6 +176,16 @@ def test_an_answer_cut_inside_its_bracket_and_a_label_wrapped_early() -> None:
     assert not any(isinstance(el, Item) and el.kind == "text" for el in stream)
 
 
+def test_an_enumerated_list_is_one_value_however_its_lines_end() -> None:
+    text = "\n".join(["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+                      "①システムの名称", "架空システム", "②システムの機能",
+                      "1住民票の記載 :転入、出生等により住民基本台帳に新たに住民を記録する。", "短い行。",
+                      "2住民票の修正 :住民票に記載されている事項に変更があったときに記載を修正する。",
+                      "3住民票の照会 :住民基本台帳から該当する住民に関する記録を照会する機能。"])
+    got = _values(_stream(text))
+    assert got["システムの機能"].startswith("1住民票の記載") and got["システムの機能"].endswith("照会する機能。")
+
+
 # ------------------------------------------------------------ dumps of rendered forms, by tool
 
 KINDS = {

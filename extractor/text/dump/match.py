@@ -13,12 +13,14 @@ are not given to a neighbour.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
 from extractor.forms.choices import match_options, resolve_answer
 from extractor.forms.events import CheckRead
+from extractor.normalise import fold, item_number
 from extractor.text.dump.items import Item
 from extractor.text.dump.scan import Slot
 from extractor.text.dump.values import DumpValue
@@ -98,10 +100,31 @@ def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:
 
 
 def _cuts(lines: list[str]) -> list[int]:
+    """Where a line ends well short of the block's longest line (a cell ended there) — but not before the next
+    item of an enumerated list (`1住民票の記載 …` … `2住民票の修正 …`): its items are one value."""
     if len(lines) < 2:
         return []
     width = max(len(x) for x in lines)
-    return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width]
+    numbers = [_list_number(x) for x in lines]
+    return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width and not _continues(numbers, k + 1)]
+
+
+_LIST_NO = re.compile(r"^\s*(\d{1,2})(?:\s*[.．、:：]|\s+|(?=[^\d,，.．万年月日人件条項号か]))")
+
+
+def _list_number(line: str) -> int | None:
+    """The item number a line starts with (`1.`, `(2)`, `③`, `4 証明書…`, `5住民票の…`)."""
+    found = item_number(line)
+    if found is not None:
+        return found
+    m = _LIST_NO.match(fold(line))
+    return int(m.group(1)) if m else None
+
+
+def _continues(numbers: list[int | None], k: int) -> bool:
+    """Line k is item n (n >= 2) of a list whose item n-1 started an earlier line of the block."""
+    n = numbers[k]
+    return n is not None and n >= 2 and (n - 1) in numbers[:k] and 1 in numbers[:k]
 
 
 def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: Sequence[int]
