@@ -186,6 +186,14 @@ def test_an_enumerated_list_is_one_value_however_its_lines_end() -> None:
     assert got["システムの機能"].startswith("1住民票の記載") and got["システムの機能"].endswith("照会する機能。")
 
 
+def test_an_answer_ends_at_a_printed_sub_label_of_part_iii() -> None:
+    text = "\n".join(["Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※（７．を除く。）",
+                      "５．特定個人情報の提供・移転(委託や情報提供ネットワークシステムを通じた提供を除く。)",
+                      "リスク１： 不正な提供・移転が行われるリスク", "特定個人情報の提供・移転の記録", "[",
+                      "記録を残している", "具体的な方法", "", "]"])
+    assert _values(_stream(text))["特定個人情報の提供・移転の記録"] == "記録を残している"
+
+
 # ------------------------------------------------------------ dumps of rendered forms, by tool
 
 KINDS = {

@@ -12,6 +12,7 @@ the dump's order.  A placement is kept only where nothing in the text argues aga
   it are out of order);
 - it does not displace the value printed right after another label that takes it, skipping a
   value of its own (the dump printed label, value, label, value);
+- it is not a typed value standing past another one the label could take that no label took;
 - it is not a value before one that only a label of the last block can take, while such a label
   is still empty (the dump printed the last block's values after this block's heading).
 """
@@ -65,7 +66,8 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     """The placements of `done` (slot index -> value) the text settles (see the module docstring)."""
     anchors = {i for i, it in done.items() if _unique(page, page.slots[i], it)}
     pinned = _pinned(page, done, anchors)
-    doubtful = (_crossed(page, done, anchors) - pinned) | _displaced(page, done) | _spilled(page, done)
+    doubtful = ((_crossed(page, done, anchors) - pinned) | _displaced(page, done) | _spilled(page, done)
+                | _skipped(page, done))
     shared = _shared(done) - _dealt(page, done)
     out = {}
     for i, item in done.items():
@@ -134,6 +136,21 @@ def _displaced(page: Page, done: dict[int, Item]) -> set[int]:
             out.add(t)
             if done.get(owner) is not item:
                 out.add(owner)
+    return out
+
+
+def _skipped(page: Page, done: dict[int, Item]) -> set[int]:
+    """A label given a typed value past another one it could take that no label took: which is its is not
+    settled (the other may be its answer, the one it got the next question's)."""
+    used = {id(it.origin or it) for it in done.values()}
+    out = set()
+    for i, item in done.items():
+        slot = page.slots[i]
+        if score(slot, item) < ANCHOR:
+            continue
+        start, end = page.slot_at(slot), page.at(item)
+        if any(start < page.at(it) < end and id(it) not in used and score(slot, it) >= ANCHOR for it in page.items):
+            out.add(i)
     return out
 
 
