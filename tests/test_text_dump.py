@@ -202,11 +202,11 @@ KINDS = {
 }
 # (precision, F1) floors per tool, a little below what these fixtures measure (precision first: a
 # value the dump does not settle is left empty, so F1 is what gives way; measured on this fixture:
-# pdfminer 0.995/0.713, pdfplumber 1.000/0.781, pdftotext 0.988/0.823, -layout 1.000/0.832,
-# -raw 1.000/0.793, pymupdf 1.000/0.832, pymupdf sort 1.000/0.833)
-FLOORS = {"pdftotext": (0.98, 0.80), "pdftotext-raw": (0.99, 0.77), "pdftotext-layout": (0.99, 0.81),
-          "pymupdf": (0.99, 0.81), "pymupdf-sort": (0.99, 0.81), "pdfminer": (0.99, 0.69),
-          "pdfplumber": (0.99, 0.76)}
+# pdfminer 0.995/0.718, pdfplumber 1.000/0.784, pdftotext 0.988/0.827, -layout 1.000/0.834,
+# -raw 1.000/0.795, pymupdf 1.000/0.838, pymupdf sort 1.000/0.835)
+FLOORS = {"pdftotext": (0.98, 0.81), "pdftotext-raw": (0.99, 0.78), "pdftotext-layout": (0.99, 0.82),
+          "pymupdf": (0.99, 0.82), "pymupdf-sort": (0.99, 0.82), "pdfminer": (0.99, 0.70),
+          "pdfplumber": (0.99, 0.77)}
 
 
 @pytest.fixture(scope="module")
@@ -244,11 +244,11 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    floor = 0.84 if "focused" in name else 0.54  # measured 0.86-0.87 / 0.56-0.62, precision 0.994-1.000
-    assert precision >= 0.99 and f1 >= floor, (name, precision, f1)
+    floor = 0.86 if "focused" in name else 0.55  # measured 0.871-0.882 / 0.566-0.620, precision 1.000
+    assert precision >= 0.995 and f1 >= floor, (name, precision, f1)
 
 
 @needs_corpus
 def test_seed_dump_scores(tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "seeds" / "fujisawa_juki_full.txt"], None, tmp_path)
-    assert precision >= 0.98 and f1 >= 0.93, (precision, f1)
+    assert precision >= 0.99 and f1 >= 0.935, (precision, f1)  # measured 1.000 / 0.943
