@@ -147,6 +147,9 @@ def test_one_line_values_dealt_to_a_column_of_labels() -> None:
     assert _values(stream)["委託内容"] == "届出書等による既存システムへの異動入力の作業"
     listed = _stream(text.replace("架空業務\n", "1.架空業務\n"), "focused_h30")
     assert _title(listed) is None and "委託内容" not in _values(listed)  # an enumerated list is one value
+    labels = "委託事項1\n①委託内容\n②委託先における取扱者数\n委託事項2\n①委託内容\n②委託先における取扱者数\n"
+    both = _stream(text.replace("委託事項1\n①委託内容\n②委託先における取扱者数\n", labels), "focused_h30")
+    assert "委託内容" not in _values(both)  # two blocks' labels, then values: block 1's or block 2's?
 
 
 def test_a_column_of_values_held_by_anchors() -> None:

@@ -187,9 +187,17 @@ def _dealt(page: Page, done: dict[int, Item]) -> set[int]:
         if any(item_number(x) is not None for x in origin.lines):
             continue  # `1.アクセス管理`: an enumerated list, one value however its lines are cut
         ranks = sorted(order.index(page.slots[i]) for i in idx)
-        if ranks == list(range(ranks[0], ranks[0] + len(ranks))):
+        if ranks == list(range(ranks[0], ranks[0] + len(ranks))) and not _after_empty_block(page, done, idx[0]):
             out.add(key)
     return out
+
+
+def _after_empty_block(page: Page, done: dict[int, Item], i: int) -> bool:
+    """Slot i's block follows, on the page, a block none of whose labels got a value: the dump may have printed
+    both blocks' labels and then the first block's values (which block a value is is then not settled)."""
+    seg = page.seg[page.slot_at(page.slots[i])]
+    before = [k for k, s in enumerate(page.slots) if page.seg[page.slot_at(s)] == seg - 1 and s.label.kind != "none"]
+    return bool(before) and not any(k in done for k in before)
 
 
 def _shared(done: dict[int, Item]) -> set[int]:
