@@ -5,11 +5,14 @@ the dump's order.  A placement is kept only where nothing in the text argues aga
 
 - the value stands in the label's own block (no part, block or risk heading between them);
 - it is one text block, or one paragraph of one, not several paragraphs of a block whose other
-  paragraphs went to other labels (where one value ends and the next begins would be a guess);
+  paragraphs went to other labels (where one value ends and the next begins would be a guess) —
+  unless the block's one-line paragraphs went one each, all of them, to labels printed one after
+  another, after a block that got values of its own (a column of labels, then of one-line values);
 - an answer printed apart from its `[` on a page whose brackets came out of order is kept only as
   an *anchor*: the one value of its kind for the one label of its kind on the page;
 - no anchor crosses it (a label whose anchor value stands after another label: the values around
-  it are out of order);
+  it are out of order) — unless anchors hold it on both sides, one value for one label between
+  them with nothing left over that those labels could take;
 - it does not displace the value printed right after another label that takes it, skipping a
   value of its own (the dump printed label, value, label, value);
 - it is not a typed value standing past another one the label could take that no label took;
