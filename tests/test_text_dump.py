@@ -108,6 +108,95 @@ def test_a_column_of_markers_cut_from_its_labels_is_not_read() -> None:
     assert all(c.checked is None for c in checks)
 
 
+def test_a_check_group_whose_markers_are_partly_apart_is_not_placed() -> None:
+    # a spreadsheet print's two columns of options: the right column's markers printed between the options,
+    # the left column's elsewhere (perhaps under another block's heading): whose markers these are is lost
+    text = "\n".join(["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+                      "①システムの名称", "架空システム", "②システムの機能", "架空の機能", "③他のシステムとの接続",
+                      "情報提供ネットワークシステ", "[ ○ ]", "庁内連携システム", "ム", "住民基本台帳ネットワークシ",
+                      "[", "]", "既存住民基本台帳システム", "ステム", "宛名システム等", "[ ○ ]", "税務システム",
+                      "その他 （ 架空連携システム ）"])
+    got = _values(_stream(text))
+    assert got["システムの名称"] == "架空システム"
+    assert "他のシステムとの接続" not in got
+    marked = "\n".join(["③他のシステムとの接続", "[ ○ ]", "情報提供ネットワークシステム", "[", "]", "庁内連携システム"])
+    checks = _values(_stream(text.split("\n③")[0] + "\n" + marked))["他のシステムとの接続"]
+    assert [(c.label, c.checked) for c in checks][:2] == [("情報提供ネットワークシステム", True),
+                                                          ("庁内連携システム", False)]
+
+
+def test_text_under_a_section_heading_without_labels_is_no_earlier_labels_value() -> None:
+    text = "\n".join(["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+                      "①システムの名称", "架空システム", "②システムの機能", "３．特定個人情報ファイル名",
+                      "(1)架空ファイル", "(2)別の架空ファイル"])
+    got = _values(_stream(text))
+    assert got["システムの名称"] == "架空システム" and "システムの機能" not in got
+
+
+def _title(stream: list[object]) -> str | None:
+    head = next(el for el in stream if isinstance(el, Slot) and el.head is not None)
+    return head.value.text() if head.value is not None else None  # type: ignore[attr-defined]
+
+
+def test_one_line_values_dealt_to_a_column_of_labels() -> None:
+    text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "４．特定個人情報ファイルの取扱いの委託", "委託事項1",
+                      "①委託内容", "②委託先における取扱者数", "", "架空業務",
+                      "届出書等による既存システムへの異動入力の作業", "[ 10人未満 ]"])
+    stream = _stream(text, "focused_h30")
+    assert _title(stream) == "架空業務"
+    assert _values(stream)["委託内容"] == "届出書等による既存システムへの異動入力の作業"
+    listed = _stream(text.replace("架空業務\n", "1.架空業務\n"), "focused_h30")
+    assert _title(listed) is None and "委託内容" not in _values(listed)  # an enumerated list is one value
+    labels = "委託事項1\n①委託内容\n②委託先における取扱者数\n委託事項2\n①委託内容\n②委託先における取扱者数\n"
+    both = _stream(text.replace("委託事項1\n①委託内容\n②委託先における取扱者数\n", labels), "focused_h30")
+    assert "委託内容" not in _values(both)  # two blocks' labels, then values: block 1's or block 2's?
+
+
+def test_a_column_of_values_held_by_anchors() -> None:
+    options = ["国税関係情報", "地方税関係情報", "健康・医療関係情報", "医療保険関係情報", "児童福祉・子育て関係情報",
+               "障害者福祉関係情報", "年金関係情報"]
+    blanks = [x for option in options for x in ("[", "]", option)]
+    text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "１．特定個人情報ファイル名", "１．架空ファイル", "２．基本情報",
+                      "④記録される項目", "主な記録項目", "その妥当性", "全ての記録項目", "⑤保有開始日", "⑥事務担当部署",
+                      "", "[ 10項目未満 ]", "", "[ ○ ]", "個人番号", "[", "]", "個人番号対応符号", *blanks,
+                      "[ ○ ]", "その他 （ 架空の項目 ）", "架空の妥当性の説明", "", "別添を参照。", "平成27年3月28日",
+                      "架空課"])
+    got = _values(_stream(text))
+    checks = got["主な記録項目"]
+    assert [(c.label, c.checked) for c in checks][:3] == [("個人番号", True), ("個人番号対応符号", False),
+                                                          ("国税関係情報", False)]
+    assert len([c for c in checks if c.checked is not None]) == 10  # one group, over the blank markers
+    assert got["その妥当性"] == "架空の妥当性の説明" and got["全ての記録項目"] == "別添を参照。"
+    assert got["保有開始日"] == "平成27年3月28日"
+
+
+def test_an_answer_cut_inside_its_bracket_and_a_label_wrapped_early() -> None:
+    text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "２．基本情報", "②対象となる本人の数",
+                      "[ 100万人以上1,000万人 ]", "未満", "３．特定個人情報の入手・使用", "⑦使用", "の主体"])
+    stream = _stream(text)
+    assert _values(stream)["対象となる本人の数"] == "100万人以上1,000万人未満"
+    assert any(isinstance(el, Slot) and el.label.text == "使用の主体" for el in stream)
+    assert not any(isinstance(el, Item) and el.kind == "text" for el in stream)
+
+
+def test_an_enumerated_list_is_one_value_however_its_lines_end() -> None:
+    text = "\n".join(["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+                      "①システムの名称", "架空システム", "②システムの機能",
+                      "1住民票の記載 :転入、出生等により住民基本台帳に新たに住民を記録する。", "短い行。",
+                      "2住民票の修正 :住民票に記載されている事項に変更があったときに記載を修正する。",
+                      "3住民票の照会 :住民基本台帳から該当する住民に関する記録を照会する機能。"])
+    got = _values(_stream(text))
+    assert got["システムの機能"].startswith("1住民票の記載") and got["システムの機能"].endswith("照会する機能。")
+
+
+def test_an_answer_ends_at_a_printed_sub_label_of_part_iii() -> None:
+    text = "\n".join(["Ⅲ 特定個人情報ファイルの取扱いプロセスにおけるリスク対策 ※（７．を除く。）",
+                      "５．特定個人情報の提供・移転(委託や情報提供ネットワークシステムを通じた提供を除く。)",
+                      "リスク１： 不正な提供・移転が行われるリスク", "特定個人情報の提供・移転の記録", "[",
+                      "記録を残している", "具体的な方法", "", "]"])
+    assert _values(_stream(text))["特定個人情報の提供・移転の記録"] == "記録を残している"
+
+
 # ------------------------------------------------------------ dumps of rendered forms, by tool
 
 KINDS = {
@@ -116,11 +205,11 @@ KINDS = {
 }
 # (precision, F1) floors per tool, a little below what these fixtures measure (precision first: a
 # value the dump does not settle is left empty, so F1 is what gives way; measured on this fixture:
-# pdfminer 0.995/0.713, pdfplumber 1.000/0.781, pdftotext 0.988/0.823, -layout 1.000/0.832,
-# -raw 1.000/0.793, pymupdf 1.000/0.832, pymupdf sort 1.000/0.833)
-FLOORS = {"pdftotext": (0.98, 0.80), "pdftotext-raw": (0.99, 0.77), "pdftotext-layout": (0.99, 0.81),
-          "pymupdf": (0.99, 0.81), "pymupdf-sort": (0.99, 0.81), "pdfminer": (0.99, 0.69),
-          "pdfplumber": (0.99, 0.76)}
+# pdfminer 0.995/0.718, pdfplumber 1.000/0.784, pdftotext 0.988/0.827, -layout 1.000/0.834,
+# -raw 1.000/0.795, pymupdf 1.000/0.838, pymupdf sort 1.000/0.835)
+FLOORS = {"pdftotext": (0.98, 0.81), "pdftotext-raw": (0.99, 0.78), "pdftotext-layout": (0.99, 0.82),
+          "pymupdf": (0.99, 0.82), "pymupdf-sort": (0.99, 0.82), "pdfminer": (0.99, 0.70),
+          "pdfplumber": (0.99, 0.77)}
 
 
 @pytest.fixture(scope="module")
@@ -158,11 +247,11 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    floor = 0.84 if "focused" in name else 0.54  # measured 0.86-0.87 / 0.56-0.62, precision 0.994-1.000
-    assert precision >= 0.99 and f1 >= floor, (name, precision, f1)
+    floor = 0.86 if "focused" in name else 0.55  # measured 0.871-0.882 / 0.566-0.620, precision 1.000
+    assert precision >= 0.995 and f1 >= floor, (name, precision, f1)
 
 
 @needs_corpus
 def test_seed_dump_scores(tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "seeds" / "fujisawa_juki_full.txt"], None, tmp_path)
-    assert precision >= 0.98 and f1 >= 0.93, (precision, f1)
+    assert precision >= 0.99 and f1 >= 0.935, (precision, f1)  # measured 1.000 / 0.943

@@ -8,7 +8,8 @@ read, and a warning names the block.
 
 from __future__ import annotations
 
-from extractor.forms.events import AnnexStart, BlockStart, PartStart, Section, Warn
+from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading, Section, Warn
+from extractor.text.dump.items import Item
 from extractor.text.dump.scan import Slot
 
 
@@ -59,3 +60,17 @@ def _name(head: object) -> str:
     if isinstance(event, BlockStart):
         return f"{event.block.heading}{event.number} (page {event.where.page}, line {event.where.line})"
     return "a block"
+
+
+def label_less_sections(stream: list[object]) -> None:
+    """The text printed right under a section heading whose section prints no label (`３．特定個人情報ファイル名`
+    and its list of files) is that section's own content, no value of a label printed before it: voided."""
+    heads = [k for k, el in enumerate(stream) if isinstance(el, Section | PartStart | AnnexStart | BlockStart
+                                                             | RiskHeading) or (isinstance(el, Slot) and el.head)]
+    for a, b in zip(heads, [*heads[1:], len(stream)], strict=True):
+        body = stream[a + 1 : b]
+        if not isinstance(stream[a], Section) or any(isinstance(el, Slot) for el in body):
+            continue
+        first = next((el for el in body if not (isinstance(el, Item) and el.kind == "void")), None)
+        if isinstance(first, Item) and first.kind == "text":
+            first.kind = "void"

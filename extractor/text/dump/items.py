@@ -77,6 +77,16 @@ class _Pieces:
                 return el
         return None
 
+    def recent(self, n: int) -> Iterator[object]:
+        """The last `n` elements of the stream, newest first, voided pieces (markers used up) not counted."""
+        for el in reversed(self.stream):
+            if isinstance(el, Item) and el.kind == "void":
+                continue
+            if n <= 0:
+                return
+            n -= 1
+            yield el
+
     def add(self, item: Item) -> None:
         self.stream.append(item)
 
@@ -279,7 +289,7 @@ class ItemBuilder(_Brackets):
     def group_for(self, text: str) -> Item | None:
         """The check group printed just before whose option set also holds `text` (one checkbox field)."""
         key = label_key(text)
-        for el in reversed(self.stream[-12:]):
+        for el in self.recent(12):
             if not isinstance(el, Item):
                 return None
             if el.kind == "checks":
@@ -296,7 +306,7 @@ class ItemBuilder(_Brackets):
         """The wrapped end of a check label printed apart from it (`フラッシュメモ` … `リ`)."""
         key = label_key(text)
         options = self.vocab.box_options.get(self.part(), ())
-        for el in reversed(self.stream[-6:]):
+        for el in self.recent(6):
             if isinstance(el, Item) and el.kind == "checks":
                 last = el.checks[-1]
                 if _open_paren(last.label):  # `その他 （ … ` whose text goes on until its `）`
@@ -306,17 +316,25 @@ class ItemBuilder(_Brackets):
                     head = label_key(c.label)
                     if head not in options and any(o.startswith(head + key) or ((head + key).startswith(o)
                                                    and len(head) < len(o)) for o in options):
-                        c.label += text
-                        if c is not last:  # options printed in two columns, their cells interleaved:
-                            for other, inline in zip(el.checks, el.inline, strict=True):
-                                if not inline:  # which marker printed on a line of its own is whose is lost
-                                    other.checked = None
+                        c.label += text  # (options printed in two columns, a label's end after the next option)
                         return True
                 return False
         return False
 
+    def answer_end(self, last: object, text: str) -> bool:
+        """`[ 100万人以上1,000万人 ]` then `未満`: the end of an answer the print cut inside its bracket."""
+        if not (isinstance(last, Item) and last.kind == "answer" and last.answer):
+            return False
+        options = self.vocab.choice_options
+        if label_key(last.answer) in options or label_key(last.answer + text) not in options:
+            return False
+        last.answer += text
+        return True
+
     def add_line(self, line: Line, text: str, first: bool) -> None:
         last = self.last()
+        if self.answer_end(last, text):
+            return
         if _is_fragment(text):
             if isinstance(last, Item) and last.kind == "text" and first and not line.gap and (
                     _open_paren("".join(last.lines)) or len(last.lines[-1]) >= 20):

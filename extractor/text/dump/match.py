@@ -13,12 +13,14 @@ are not given to a neighbour.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 
 from extractor.forms.choices import match_options, resolve_answer
 from extractor.forms.events import CheckRead
+from extractor.normalise import fold, item_number
 from extractor.text.dump.items import Item
 from extractor.text.dump.scan import Slot
 from extractor.text.dump.values import DumpValue
@@ -39,8 +41,17 @@ def score(slot: Slot, item: Item) -> float:
     if lb.kind == "choice":
         return _choice_score(item, lb.options)
     if lb.kind in ("checkbox", "flags") and kind == "checks":
-        return 3.0 if _fits_checks(item, lb.options) else 0.0
+        return 3.0 if _fits_checks(item, lb.options) and settled_checks(item) else 0.0
     return 0.0
+
+
+def settled_checks(item: Item) -> bool:
+    """A group whose markers say which option each belongs to.  Options printed without a marker beside
+    markers printed on lines of their own (a spreadsheet print's two columns of options, one column's
+    markers printed elsewhere, perhaps under another block's heading): whose those markers are is lost."""
+    unmarked = any(c.checked is None for c in item.checks)
+    apart = any(c.checked is not None and not inline for c, inline in zip(item.checks, item.inline, strict=True))
+    return not (unmarked and apart)
 
 
 def _choice_score(item: Item, options: tuple[str, ...]) -> float:
@@ -64,7 +75,8 @@ def _fits_checks(item: Item, options: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=4096)
 def _labels_fit(labels: tuple[str, ...], options: tuple[str, ...]) -> bool:
-    return bool(match_options([CheckRead(label, None) for label in labels], options))
+    """Every item of the group is one of the label's options (`その他` alone is in every set: it tells nothing)."""
+    return len(match_options([CheckRead(label, None) for label in labels], options)) == len(labels)
 
 
 def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:
@@ -88,10 +100,31 @@ def paragraphs(items: Sequence[Item]) -> tuple[list[Item], list[int]]:
 
 
 def _cuts(lines: list[str]) -> list[int]:
+    """Where a line ends well short of the block's longest line (a cell ended there) — but not before the next
+    item of an enumerated list (`1住民票の記載 …` … `2住民票の修正 …`): its items are one value."""
     if len(lines) < 2:
         return []
     width = max(len(x) for x in lines)
-    return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width]
+    numbers = [_list_number(x) for x in lines]
+    return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width and not _continues(numbers, k + 1)]
+
+
+_LIST_NO = re.compile(r"^\s*(\d{1,2})(?:\s*[.．、:：]|\s+|(?=[^\d,，.．万年月日人件条項号か]))")
+
+
+def _list_number(line: str) -> int | None:
+    """The item number a line starts with (`1.`, `(2)`, `③`, `4 証明書…`, `5住民票の…`)."""
+    found = item_number(line)
+    if found is not None:
+        return found
+    m = _LIST_NO.match(fold(line))
+    return int(m.group(1)) if m else None
+
+
+def _continues(numbers: list[int | None], k: int) -> bool:
+    """Line k is item n (n >= 2) of a list whose item n-1 started an earlier line of the block."""
+    n = numbers[k]
+    return n is not None and n >= 2 and (n - 1) in numbers[:k] and 1 in numbers[:k]
 
 
 def weights(slots: Sequence[Slot], items: Sequence[Item], pos: dict[int, int], seg: Sequence[int]

@@ -16,7 +16,7 @@ from extractor.forms.events import Event, Labeled, PartStart, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
-from extractor.text.dump.blocks import mixed_blocks
+from extractor.text.dump.blocks import label_less_sections, mixed_blocks
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
@@ -42,6 +42,7 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
 
 def assign_values(stream: list[object]) -> None:
     """Give each slot of each page the value the alignment settles."""
+    label_less_sections(stream)
     pos = {id(el): k for k, el in enumerate(stream)}
     pages: dict[int, tuple[list[Slot], list[Item]]] = {}
     for k, el in enumerate(stream):

@@ -240,6 +240,9 @@ class Scanner(_Headings):
         hit, used = self.vocab.label_at(self.part_key, texts[k]), 1
         if hit is None and k + 1 < len(texts) and self.vocab.is_label_start(self.part_key, texts[k]):
             hit, used = self.vocab.label_at(self.part_key, texts[k] + texts[k + 1]), 2
+        if hit is None and k + 1 < len(texts) and "①" <= texts[k][:1] <= "⑳":
+            hit = self.short_wrap(texts, k)
+            used = 2 if hit is not None else 1
         if hit is None:
             hit = self.cut_across(texts, k)
         if hit is None:
@@ -257,6 +260,12 @@ class Scanner(_Headings):
             self.items.add_text(lines[k + used - 1], rest)
             used += self.label_tail(label, texts, k + used)
         return used
+
+    def short_wrap(self, texts: list[str], k: int) -> tuple[Label, str] | None:
+        """`⑦使用` / `の主体`: a numbered label wrapped after a start too short to tell alone; the two lines are
+        the whole label (nothing after it), so no value's words are taken for it."""
+        hit = self.vocab.label_at(self.part_key, texts[k] + texts[k + 1])
+        return hit if hit is not None and not hit[1] else None
 
     def circled(self, line: Line, text: str) -> int:
         """A line whose circled label follows other text (`1） … 2） … ①NISC政府機関統一基準群`)."""

@@ -5,13 +5,17 @@ the dump's order.  A placement is kept only where nothing in the text argues aga
 
 - the value stands in the label's own block (no part, block or risk heading between them);
 - it is one text block, or one paragraph of one, not several paragraphs of a block whose other
-  paragraphs went to other labels (where one value ends and the next begins would be a guess);
+  paragraphs went to other labels (where one value ends and the next begins would be a guess) —
+  unless the block's one-line paragraphs went one each, all of them, to labels printed one after
+  another, after a block that got values of its own (a column of labels, then of one-line values);
 - an answer printed apart from its `[` on a page whose brackets came out of order is kept only as
   an *anchor*: the one value of its kind for the one label of its kind on the page;
 - no anchor crosses it (a label whose anchor value stands after another label: the values around
-  it are out of order);
+  it are out of order) — unless anchors hold it on both sides, one value for one label between
+  them with nothing left over that those labels could take;
 - it does not displace the value printed right after another label that takes it, skipping a
   value of its own (the dump printed label, value, label, value);
+- it is not a typed value standing past another one the label could take that no label took;
 - it is not a value before one that only a label of the last block can take, while such a label
   is still empty (the dump printed the last block's values after this block's heading).
 """
@@ -20,8 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading
+from extractor.normalise import item_number
 from extractor.text.dump.items import Item
 from extractor.text.dump.match import score
 from extractor.text.dump.scan import Slot
@@ -62,8 +68,10 @@ class Page:
 def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     """The placements of `done` (slot index -> value) the text settles (see the module docstring)."""
     anchors = {i for i, it in done.items() if _unique(page, page.slots[i], it)}
-    doubtful = _crossed(page, done, anchors) | _displaced(page, done) | _spilled(page, done)
-    shared = _shared(done)
+    pinned = _pinned(page, done, anchors)
+    doubtful = ((_crossed(page, done, anchors) - pinned) | _displaced(page, done) | _spilled(page, done)
+                | _skipped(page, done))
+    shared = _shared(done) - _dealt(page, done)
     out = {}
     for i, item in done.items():
         if item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
@@ -73,6 +81,26 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
         if i not in anchors and (i in doubtful or item.floating):
             continue
         out[i] = item
+    return out
+
+
+def _pinned(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
+    """Placements held on both sides by anchors: between two anchors (next to each other in label order) every
+    label got a value standing between the anchors' values, and every value standing there that one of them could
+    take went to one of them — a column of labels and then a column of their values, one for one, with nothing
+    left over to shift."""
+    ordered = sorted(anchors, key=lambda i: page.slot_at(page.slots[i]))
+    used = {id(it.origin or it) for it in done.values()}
+    out: set[int] = set()
+    for a, b in pairwise(ordered):
+        lo, hi = page.slot_at(page.slots[a]), page.slot_at(page.slots[b])
+        v1, v2 = page.at(done[a]), page.at(done[b])
+        inner = [i for i, s in enumerate(page.slots) if lo < page.slot_at(s) < hi]
+        if not inner or any(i not in done or not v1 < page.at(done[i]) < v2 for i in inner):
+            continue
+        left = [it for it in page.items if v1 < page.pos[id(it)] < v2 and id(it) not in used]
+        if not any(score(page.slots[i], it) for it in left for i in inner):
+            out.update(inner)
     return out
 
 
@@ -114,6 +142,21 @@ def _displaced(page: Page, done: dict[int, Item]) -> set[int]:
     return out
 
 
+def _skipped(page: Page, done: dict[int, Item]) -> set[int]:
+    """A label given a typed value past another one it could take that no label took: which is its is not
+    settled (the other may be its answer, the one it got the next question's)."""
+    used = {id(it.origin or it) for it in done.values()}
+    out = set()
+    for i, item in done.items():
+        slot = page.slots[i]
+        if score(slot, item) < ANCHOR:
+            continue
+        start, end = page.slot_at(slot), page.at(item)
+        if any(start < page.at(it) < end and id(it) not in used and score(slot, it) >= ANCHOR for it in page.items):
+            out.add(i)
+    return out
+
+
 def _spilled(page: Page, done: dict[int, Item]) -> set[int]:
     """Placements of values printed in a block before a value only a label of an earlier block can take, where
     such a label is still empty and could take them too."""
@@ -127,6 +170,37 @@ def _spilled(page: Page, done: dict[int, Item]) -> set[int]:
     empty = [s for k, s in enumerate(page.slots) if k not in done]
     return {i for i, it in done.items() if page.at(it) <= last.get(page.block_of(it), -1) and any(
         page.seg[page.slot_at(s)] < page.block_of(it) and score(s, it) for s in empty)}
+
+
+def _dealt(page: Page, done: dict[int, Item]) -> set[int]:
+    """ids of the text blocks cut into single-line paragraphs that went one each, all of them, to labels printed
+    one after another (a column of labels, then a column of one-line values): where each value ends is the line's."""
+    by_origin: dict[int, list[int]] = {}
+    for i, item in done.items():
+        if item.origin is not None:
+            by_origin.setdefault(id(item.origin), []).append(i)
+    out = set()
+    order = sorted(page.slots, key=page.slot_at)
+    for key, idx in by_origin.items():
+        items = [done[i] for i in idx]
+        origin = items[0].origin
+        assert origin is not None
+        if len(items) != len(origin.lines) or any(it.pieces != 1 or len(it.lines) != 1 for it in items):
+            continue
+        if any(item_number(x) is not None for x in origin.lines):
+            continue  # `1.アクセス管理`: an enumerated list, one value however its lines are cut
+        ranks = sorted(order.index(page.slots[i]) for i in idx)
+        if ranks == list(range(ranks[0], ranks[0] + len(ranks))) and not _after_empty_block(page, done, idx[0]):
+            out.add(key)
+    return out
+
+
+def _after_empty_block(page: Page, done: dict[int, Item], i: int) -> bool:
+    """Slot i's block follows, on the page, a block none of whose labels got a value: the dump may have printed
+    both blocks' labels and then the first block's values (which block a value is is then not settled)."""
+    seg = page.seg[page.slot_at(page.slots[i])]
+    before = [k for k, s in enumerate(page.slots) if page.seg[page.slot_at(s)] == seg - 1 and s.label.kind != "none"]
+    return bool(before) and not any(k in done for k in before)
 
 
 def _shared(done: dict[int, Item]) -> set[int]:
