@@ -129,3 +129,21 @@ def test_a_run_that_cannot_proceed_exits_3(tmp_path: Path) -> None:
                       extract="tests.faults_nostart:extract")
     assert res.returncode == ExitCode.RUN_ERROR
     assert "error: the worker processes stop before they are ready" in res.stderr
+
+
+def test_a_run_parent_loads_pyarrow_without_numpy_and_writes_the_same_tables(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.test_batch_support import ROOT, cli_env
+
+    samples = [str(ROOT / "samples" / f"sample_{form}_01.pdf") for form in ("full", "focused")]
+    res = subprocess.run([sys.executable, "-X", "importtime", "-m", "extractor.cli", "run", *samples,
+                          "--out", str(tmp_path / "out"), "--quiet"], cwd=ROOT, env=cli_env(),
+                         capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-2000:]
+    imported = {m.group(1).strip() for m in re.finditer(r"\|\s*([\w.]+)\s*$", res.stderr, re.M)}
+    assert "pyarrow.parquet" in imported and "numpy" not in imported  # the workers are other processes
+    tables = read_sorted(tmp_path / "out")
+    assert len(tables["documents"]) == 2 and all(d["status"] == "ok" for d in tables["documents"])
+    assert tables["systems"] and all(isinstance(s["conn_tax"], bool) for s in tables["systems"])
