@@ -18,7 +18,7 @@ from extractor.read.content import PageContent
 from extractor.read.lines import text_lines
 from extractor.read.pdf import read_page
 from extractor.read.raster import Raster, binarise, prepare, rotate, skew_angle
-from extractor.read.tesseract import tessdata_dir
+from extractor.read.tesseract import Glyph, tessdata_dir
 from pia_fixtures.scan import ScanStyle, scan_page
 from pia_fixtures.synth import random_assessment, render_pdf
 
@@ -199,3 +199,49 @@ def test_an_answer_bracket_misread_at_the_start_of_its_cell_is_a_bracket() -> No
     assert read("1)特に力を入れている") == "1)特に力を入れている"  # a legend: no bracket closes
     assert read("[十分である]") == "[十分である]"
     assert read("1]") == "1]"  # nothing between them: no answer
+
+
+def _glyphs(text: str, conf: float = 0.99) -> list[Glyph]:
+    from extractor.read.tesseract import Glyph
+
+    return [Glyph(10.0 * k, 0, 10.0 * k + 8, 10, ch, conf, k == 0) for k, ch in enumerate(text)]
+
+
+def test_glyphs_keep_tesseracts_order_when_a_box_is_stretched_back() -> None:
+    """`(3)`: Tesseract boxed `)` from left of `3`; sorting by box start read `()3`."""
+    from extractor.read.ocr import in_reading_order, words_of_line
+    from extractor.read.tesseract import Glyph
+
+    line = [Glyph(2025, 0, 2033, 34, "(", 0.99, True), Glyph(2038, 0, 2047, 34, "3", 0.98, False),
+            Glyph(2037, 0, 2068, 34, ")", 0.98, False)]
+    fixed = in_reading_order(line)
+    assert [g.x0 for g in fixed] == sorted(g.x0 for g in fixed)
+    assert [w[0] for w in words_of_line(fixed)] == ["(3)"]
+    assert in_reading_order(_glyphs("関係")) == _glyphs("関係")  # boxes in order are left alone
+
+
+def test_a_circled_number_in_round_brackets_is_the_digit() -> None:
+    from extractor.read.ocr import bracketed_digits
+
+    def read(text: str) -> str:
+        return "".join(g.text for g in bracketed_digits(_glyphs(text)))
+
+    assert read("(③)") == "(3)"
+    assert read("（⑫）") == "（12）"
+    assert read("③(1)") == "③(1)"  # a circled item number outside brackets stays
+    assert read("③記録") == "③記録"
+
+
+def test_glyphs_a_second_reading_contradicts_are_doubtful(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.read import ocr
+
+    ink = np.zeros((20, 100), np.uint8)
+    monkeypatch.setattr(ocr, "read_line", lambda _ink, _dpi: _glyphs("定められた範囲に"))
+    read = _glyphs("定められた男囲に", conf=0.9)
+    marked = ocr.recheck(read, ink, 300)
+    assert [g.text for g in marked if g.doubt] == ["男"]
+    assert ocr.doubtful_spans(marked) == ["れた男囲に"]
+    sure = _glyphs("定められた男囲に", conf=0.99)  # every glyph read confidently: not read again
+    assert not any(g.doubt for g in ocr.recheck(sure, ink, 300))
+    same = _glyphs("定められた範囲に", conf=0.9)  # both readings agree
+    assert not any(g.doubt for g in ocr.recheck(same, ink, 300))

@@ -37,6 +37,7 @@ class Glyph(NamedTuple):
     text: str
     conf: float  # 0-1
     word_start: bool  # Tesseract began a word here
+    doubt: bool = False  # a second reading of the line disagrees here (`ocr.recheck`)
 
 
 def tessdata_dir(lang: str = "jpn") -> str | None:
