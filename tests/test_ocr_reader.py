@@ -245,3 +245,20 @@ def test_glyphs_a_second_reading_contradicts_are_doubtful(monkeypatch: pytest.Mo
     assert not any(g.doubt for g in ocr.recheck(sure, ink, 300))
     same = _glyphs("定められた範囲に", conf=0.9)  # both readings agree
     assert not any(g.doubt for g in ocr.recheck(same, ink, 300))
+    # the second reading differs but a third gives the first one's text there: not doubtful
+    readings = iter([_glyphs("定められた範囲に"), _glyphs("られた男囲に該当")])
+    monkeypatch.setattr(ocr, "read_line", lambda _ink, _dpi: next(readings))
+    assert not any(g.doubt for g in ocr.recheck(read, ink, 300))
+
+
+def test_an_item_numbers_full_stop_read_as_a_comma_is_a_full_stop() -> None:
+    from extractor.read.ocr import item_number_stop
+
+    def read(text: str) -> str:
+        return "".join(g.text for g in item_number_stop(_glyphs(text)))
+
+    assert read("3,特定個人情報の使用") == "3．特定個人情報の使用"
+    assert read("12，監査") == "12．監査"
+    assert read("3,000人") == "3,000人"  # a digit group
+    assert read("123,記録") == "123,記録"  # not an item number
+    assert read("人数3,記録") == "人数3,記録"  # not at the start
