@@ -262,3 +262,24 @@ def test_an_item_numbers_full_stop_read_as_a_comma_is_a_full_stop() -> None:
     assert read("3,000人") == "3,000人"  # a digit group
     assert read("123,記録") == "123,記録"  # not an item number
     assert read("人数3,記録") == "人数3,記録"  # not at the start
+
+
+def test_an_underscore_in_japanese_text_is_a_speck() -> None:
+    from extractor.read.ocr import drop_underscores
+
+    def read(text: str) -> str:
+        return "".join(g.text for g in drop_underscores(_glyphs(text)))
+
+    assert read("④対象となる本_") == "④対象となる本"
+    assert read("_人の数") == "人の数"
+    assert read("-_印鑑登録システム") == "-印鑑登録システム"
+    assert read("pia_user01") == "pia_user01"  # between Latin letters and digits it is printed
+
+
+def test_a_mark_only_the_first_reading_sees_is_a_speck(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.read import ocr
+
+    readings = iter([_glyphs("委託の有無※"), _glyphs("委託の有無※")])
+    monkeypatch.setattr(ocr, "read_line", lambda _ink, _dpi: next(readings))
+    got = ocr.recheck(_glyphs("委託の有無※。", conf=0.9), np.zeros((20, 100), np.uint8), 300)
+    assert "".join(g.text for g in got) == "委託の有無※" and not any(g.doubt for g in got)

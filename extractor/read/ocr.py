@@ -38,6 +38,7 @@ WIDE_GAP = 0.6
 NARROW_GAP = 0.5  # a narrow character further than this (in glyph heights) from its neighbour starts a word
 RECHECK = 0.97  # a line with a glyph read below this confidence is read a second time (`recheck`)
 CONTEXT = 2  # glyphs either side of a doubtful one that locate it in a value
+SPECKS = frozenset("。、.,・'`_-~")  # a mark only one reading of two sees (and not a third) is a speck
 THIRD_SCALE = 0.8  # the third reading of a line two readings disagree on: bold ink at this scale
 
 
@@ -72,7 +73,7 @@ def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> OcrPage:
     doubts: list[str] = []
     pt = raster.pt
     for line in glyph_lines:
-        line = item_number_stop(bracketed_digits(in_reading_order(line)))
+        line = item_number_stop(bracketed_digits(drop_underscores(in_reading_order(line))))
         line = fix_numeral(settle_answer_bracket(settle_marks(line, raster)), raster)
         doubts += doubtful_spans(line)
         for text, box, conf in words_of_line(line):
@@ -149,10 +150,11 @@ def recheck(line: list[Glyph], ink: Image, dpi: float) -> list[Glyph]:
     Tesseract's confidence does not flag most misread characters (範囲 read as 男囲 at 92%), but a
     misreading depends on the exact strokes: the line's ink made one pixel bolder is read again,
     and where the two readings differ the first one's glyphs are doubtful, unless a third reading
-    (bold and smaller) gives the first one's text around them.  Measured on the corpus scans: the
-    two readings of a correctly read line rarely differ, and where they do the third mostly sides
-    with the right one.  Only lines with a glyph read below `RECHECK` confidence are read again; a
-    line all read with more is taken as read.
+    (bold and smaller) gives the first one's text around them; a punctuation mark the second
+    reading does not see at all (nor the third) is a speck and is dropped (`委託の有無※。`).
+    Measured on the corpus scans: the two readings of a correctly read line rarely differ, and
+    where they do the third mostly sides with the right one.  Only lines with a glyph read below
+    `RECHECK` confidence are read again; a line all read with more is taken as read.
     """
     import cv2
 
@@ -163,15 +165,19 @@ def recheck(line: list[Glyph], ink: Image, dpi: float) -> list[Glyph]:
     if first == again:
         return line
     doubt: set[int] = set()
+    specks: set[int] = set()  # punctuation only the first reading has
     for op, i1, i2, _, _ in SequenceMatcher(None, first, again, autojunk=False).get_opcodes():
-        if op != "equal":
+        if op == "delete" and all(t in SPECKS for t in first[i1:i2]):
+            specks.update(range(i1, i2))
+        elif op != "equal":
             doubt.update(range(max(0, i1 - 1), i1 + 1) if i1 == i2 else range(i1, i2))
     # a third reading (bolder and smaller) that gives the first one's text around a glyph settles it
     size = (max(1, round(bold.shape[1] * THIRD_SCALE)), max(1, round(bold.shape[0] * THIRD_SCALE)))
     small = np.asarray(cv2.resize(bold, size, interpolation=cv2.INTER_AREA) > 127, np.uint8) * 255
     third = "".join(g.text for g in read_line(small, dpi * THIRD_SCALE))
     doubt = {k for k in doubt if _window(first, k) not in third}
-    return [g._replace(doubt=True) if k in doubt else g for k, g in enumerate(line)]
+    specks = {k for k in specks if _window(first, k) not in third}
+    return [g._replace(doubt=True) if k in doubt else g for k, g in enumerate(line) if k not in specks]
 
 
 def _window(texts: list[str], k: int) -> str:
@@ -223,6 +229,18 @@ def bracketed_digits(line: list[Glyph]) -> list[Glyph]:
         if out[k].text in _CIRCLED and out[k - 1].text in _OPEN_PAREN and out[k + 1].text in _CLOSE_PAREN:
             out[k] = out[k]._replace(text=_CIRCLED[out[k].text])
     return out
+
+
+def drop_underscores(line: list[Glyph]) -> list[Glyph]:
+    """`④対象となる本_人の数` -> `…本人の数`: an underscore not between Latin letters or digits is a
+    speck (a rule's stub, a serif), never printed in Japanese text."""
+    if not any(g.text == "_" for g in line):
+        return line
+
+    def latin(k: int) -> bool:
+        return 0 <= k < len(line) and line[k].text.isascii() and line[k].text.isalnum()
+
+    return [g for k, g in enumerate(line) if g.text != "_" or (latin(k - 1) and latin(k + 1))]
 
 
 _COMMAS = frozenset(",，")
