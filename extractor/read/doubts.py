@@ -7,8 +7,9 @@ free-text value printed on that page that holds such a text is set to null with 
 names the table, the record, the column and the page: a misread character in a value is a
 wrong value, and a wrong value is worse than a missing one (the document becomes `partial`).
 
-Columns whose value is settled against the form (an option, a band, an outline title) or that
-identify a row are not touched: their text is the form's, not OCR's.
+Columns whose value is settled against the form (an option, a band) or that identify a row are
+not touched, nor a value that is the form's own wording (a risk title as the form's outline
+prints it): their text is the form's, not OCR's.
 """
 
 from __future__ import annotations
@@ -39,20 +40,33 @@ def withhold(result: DocumentResult, doubts: Mapping[int, tuple[str, ...]]) -> N
     spans = {page: {_key(s) for s in found if _key(s)} for page, found in doubts.items() if found}
     if not spans:
         return
+    form = _form_texts(result.document.layout_id)
     for table in TABLES:
         for record in getattr(result, table):
             pages = set(record.pages or ()) | ({record.page} if record.page else set())
             near = set().union(*(spans.get(p, set()) for p in pages)) if pages else set()
             if near:
-                _withhold_record(result, table, record, near)
+                _withhold_record(result, table, record, near, form)
 
 
-def _withhold_record(result: DocumentResult, table: str, record: Any, near: set[str]) -> None:
+def _form_texts(layout_id: str | None) -> frozenset[str]:
+    """The risk titles of the form's outline (keys), which a value read by OCR may have been set to."""
+    from extractor.forms.spec import all_specs
+
+    spec = next((s for s in all_specs() if s.id == layout_id), None)
+    if spec is None:
+        return frozenset()
+    return frozenset(_key(r.title) for sec in spec.outline for r in sec.risks if r.title)
+
+
+def _withhold_record(result: DocumentResult, table: str, record: Any, near: set[str], form: frozenset[str]) -> None:
     for f in fields(record):
         value = getattr(record, f.name)
         if f.name in SETTLED or not isinstance(value, str) or not value.strip():
             continue
         key = _key(value)
+        if key in form:
+            continue
         hit = next((s for s in near if (s in key if len(s) >= MIN_SPAN else s == key)), None)
         if hit is None:
             continue
