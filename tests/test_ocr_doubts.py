@@ -42,3 +42,11 @@ def test_a_risk_title_as_the_form_prints_it_is_kept() -> None:
                                        page=20))
     withhold(result, {20: ("の入手が",)})
     assert result.risk_ratings[0].risk == title
+
+
+def test_a_doubtful_column_that_identifies_a_recipient_row_is_kept_with_a_warning() -> None:
+    result = _result()
+    withhold(result, {43: ("市町村長",)})
+    assert result.recipients[0].recipient == "市町村長"
+    (warning,) = result.document.warnings
+    assert "'recipient'" in warning and "kept" in warning

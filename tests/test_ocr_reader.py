@@ -283,3 +283,30 @@ def test_a_mark_only_the_first_reading_sees_is_a_speck(monkeypatch: pytest.Monke
     monkeypatch.setattr(ocr, "read_line", lambda _ink, _dpi: next(readings))
     got = ocr.recheck(_glyphs("委託の有無※。", conf=0.9), np.zeros((20, 100), np.uint8), 300)
     assert "".join(g.text for g in got) == "委託の有無※" and not any(g.doubt for g in got)
+
+
+def test_no_space_before_closing_or_after_opening_punctuation() -> None:
+    from extractor.read.ocr import words_of_line
+    from extractor.read.tesseract import Glyph
+
+    def spaced(text: str, gap_before: int) -> list[Glyph]:
+        out, x = [], 0.0
+        for k, ch in enumerate(text):
+            x += 60 if k == gap_before else 30
+            out.append(Glyph(x, 0, x + 28, 30, ch, 0.99, k == 0))
+        return out
+
+    assert [w[0] for w in words_of_line(spaced("を除く。", 3))] == ["を除く。"]
+    assert [w[0] for w in words_of_line(spaced("（住民", 1))] == ["（住民"]
+    assert [w[0] for w in words_of_line(spaced("厚生労働", 2))] == ["厚生", "労働"]  # a real gap still breaks
+
+
+def test_a_full_stop_standing_apart_from_the_text_is_a_speck() -> None:
+    from extractor.read.ocr import drop_stray_stops
+    from extractor.read.tesseract import Glyph
+
+    line = [Glyph(135, 442, 168, 474, "課", 0.88, True), Glyph(251, 428, 276, 488, "。", 0.95, True),
+            Glyph(296, 428, 316, 488, "。", 0.94, True)]
+    assert "".join(g.text for g in drop_stray_stops(line)) == "課"
+    kept = _glyphs("を除く。")
+    assert drop_stray_stops(kept) == kept

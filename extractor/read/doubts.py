@@ -6,6 +6,8 @@ the text around each (`ocr.doubtful_spans`) is kept per page.  After the records
 free-text value printed on that page that holds such a text is set to null with a warning that
 names the table, the record, the column and the page: a misread character in a value is a
 wrong value, and a wrong value is worse than a missing one (the document becomes `partial`).
+The columns that tell a recipient row from its neighbours are the exception: they are kept,
+with the same warning, since without them the row's other values could not be placed.
 
 Columns whose value is settled against the form (an option, a band) or that identify a row are
 not touched, nor a value that is the form's own wording (a risk title as the form's outline
@@ -27,6 +29,9 @@ MIN_SPAN = 3  # a doubtful text shorter than this (a short line) must be the who
 SETTLED = frozenset({"doc_id", "kind", "listed_in", "part", "section", "question", "answer", "file_type",
                      "subjects_band", "users_band", "handlers_band", "items_band", "retention_band",
                      "contractor_normalized", "contractor_branch"})
+# the columns that tell a row from its neighbours (an annex lists 市町村長 for dozens of legal bases):
+# a doubtful one is kept with a warning, since without it the row's other values cannot be placed
+IDENTIFYING = {"recipients": ("recipient", "legal_basis", "purpose")}
 TABLES = ("systems", "files", "entrustments", "recipients", "risk_ratings")
 _SPACE = re.compile(r"\s+")
 
@@ -70,10 +75,14 @@ def _withhold_record(result: DocumentResult, table: str, record: Any, near: set[
         hit = next((s for s in near if (s in key if len(s) >= MIN_SPAN else s == key)), None)
         if hit is None:
             continue
-        setattr(record, f.name, None)
         page = record.page or (record.pages or [None])[0]
-        result.gap(f"{table} {_row_name(record)} '{f.name}' (page {page}): OCR read '{hit}' doubtfully "
-                   f"(two readings differ); left empty")
+        where = (f"{table} {_row_name(record)} '{f.name}' (page {page}): OCR read '{hit}' doubtfully "
+                 f"(two readings differ)")
+        if f.name in IDENTIFYING.get(table, ()):
+            result.warn(f"{where}; kept, as it tells the row from the others")
+            continue
+        setattr(record, f.name, None)
+        result.gap(f"{where}; left empty")
 
 
 def _row_name(record: Any) -> str:

@@ -36,6 +36,9 @@ OCR_DPI = 300  # see README "Scanned PDFs": measured against 150 and 200
 WIDE_PITCH = 1.5
 WIDE_GAP = 0.6
 NARROW_GAP = 0.5  # a narrow character further than this (in glyph heights) from its neighbour starts a word
+CLOSING = frozenset("、。，．）」』")  # no space before these…
+OPENING = frozenset("（「『")  # …nor after these
+STRAY_GAP = 1.5  # a 。 or 、 further than this (in glyph heights) from the text before it is a speck
 RECHECK = 0.97  # a line with a glyph read below this confidence is read a second time (`recheck`)
 CONTEXT = 2  # glyphs either side of a doubtful one that locate it in a value
 SPECKS = frozenset("。、.,・'`_-~")  # a mark only one reading of two sees (and not a third) is a speck
@@ -73,7 +76,7 @@ def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> OcrPage:
     doubts: list[str] = []
     pt = raster.pt
     for line in glyph_lines:
-        line = item_number_stop(bracketed_digits(drop_underscores(in_reading_order(line))))
+        line = item_number_stop(bracketed_digits(drop_stray_stops(drop_underscores(in_reading_order(line)))))
         line = fix_numeral(settle_answer_bracket(settle_marks(line, raster)), raster)
         doubts += doubtful_spans(line)
         for text, box, conf in words_of_line(line):
@@ -243,6 +246,23 @@ def drop_underscores(line: list[Glyph]) -> list[Glyph]:
     return [g for k, g in enumerate(line) if g.text != "_" or (latin(k - 1) and latin(k + 1))]
 
 
+def drop_stray_stops(line: list[Glyph]) -> list[Glyph]:
+    """`保育課 。。` -> `保育課`: a full stop or comma standing more than `STRAY_GAP` glyph heights
+    after the glyph before it is not one (a printed 。 or 、 follows its text directly); Tesseract
+    reads them into the blank part of a cell."""
+    marks = [k for k, g in enumerate(line) if g.text in _STOPS]
+    if not marks or len(marks) == len(line):
+        return line
+    em = float(np.median([g.y1 - g.y0 for g in line if g.text not in _STOPS]))
+    out: list[Glyph] = []
+    for g in line:
+        if g.text in _STOPS and out and g.x0 - out[-1].x1 > STRAY_GAP * em:
+            continue
+        out.append(g)
+    return out
+
+
+_STOPS = frozenset("。、")
 _COMMAS = frozenset(",，")
 
 
@@ -281,7 +301,11 @@ def _tidy(glyphs: list[Glyph], em: float) -> list[Glyph]:
 def _breaks(prev: Glyph, g: Glyph, em: float) -> bool:
     """Is there a space between two neighbouring characters?  Japanese is set on a fixed
     pitch: two wide characters are one word unless the second starts clearly more than one
-    character after the first and a gap shows (Tesseract's LSTM boxes are loose, so both)."""
+    character after the first and a gap shows (Tesseract's LSTM boxes are loose, so both).
+    Punctuation that closes (、。）」) is never set after a space, nor one that opens (（「) before one:
+    their glyphs fill half their square, so the gap they show is not a space."""
+    if g.text in CLOSING or prev.text in OPENING:
+        return False
     if _is_wide(prev.text) and _is_wide(g.text):
         return g.x0 - prev.x0 > WIDE_PITCH * em and g.x0 - prev.x1 > WIDE_GAP * em
     latin_break = g.word_start and not _is_wide(prev.text) and not _is_wide(g.text)
