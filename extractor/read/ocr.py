@@ -10,6 +10,10 @@ them (no spaces inside Japanese text, as in the text layer of a born-digital PDF
 
 Checkbox marks are decided from the ink between the brackets or inside the box (`marks`), and
 a Roman numeral opening a heading is read again by a model that has the letters (`numerals`).
+A line Tesseract is not sure of is read again from bolder ink (`recheck`): the characters the
+readings disagree on are doubtful, and the values holding them are withheld after binding
+(`doubts`).  Glyph-level repairs for what the model misreads on these forms: boxes kept in the
+model's order, `(③)` as `(3)`, an item number's `,` as `．`, specks (`_`, a 。 far from its text).
 """
 
 from __future__ import annotations
