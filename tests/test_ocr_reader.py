@@ -310,3 +310,6 @@ def test_a_full_stop_standing_apart_from_the_text_is_a_speck() -> None:
     assert "".join(g.text for g in drop_stray_stops(line)) == "課"
     kept = _glyphs("を除く。")
     assert drop_stray_stops(kept) == kept
+    inside = [Glyph(304, 0, 321, 30, "く", 0.99, False), Glyph(372, 0, 373, 30, "。", 0.99, False),
+              Glyph(372, 0, 379, 30, ")", 0.99, False)]  # a real 。 whose box Tesseract misplaced
+    assert drop_stray_stops(inside) == inside

@@ -251,19 +251,17 @@ def drop_underscores(line: list[Glyph]) -> list[Glyph]:
 
 
 def drop_stray_stops(line: list[Glyph]) -> list[Glyph]:
-    """`保育課 。。` -> `保育課`: a full stop or comma standing more than `STRAY_GAP` glyph heights
-    after the glyph before it is not one (a printed 。 or 、 follows its text directly); Tesseract
-    reads them into the blank part of a cell."""
-    marks = [k for k, g in enumerate(line) if g.text in _STOPS]
-    if not marks or len(marks) == len(line):
+    """`保育課 。。` -> `保育課`: full stops or commas ending a line more than `STRAY_GAP` glyph
+    heights after the text are not (a printed 。 or 、 follows its text directly); Tesseract reads
+    them into the blank part of a cell.  Only at the line's end: inside a line the box of a real
+    。 may be misplaced (`を除く。)` boxed 。 beside the `)`)."""
+    end = len(line)
+    while end > 0 and line[end - 1].text in _STOPS:
+        end -= 1
+    if end == len(line) or end == 0:
         return line
-    em = float(np.median([g.y1 - g.y0 for g in line if g.text not in _STOPS]))
-    out: list[Glyph] = []
-    for g in line:
-        if g.text in _STOPS and out and g.x0 - out[-1].x1 > STRAY_GAP * em:
-            continue
-        out.append(g)
-    return out
+    em = float(np.median([g.y1 - g.y0 for g in line[:end]]))
+    return line if line[end].x0 - line[end - 1].x1 <= STRAY_GAP * em else line[:end]
 
 
 _STOPS = frozenset("。、")
