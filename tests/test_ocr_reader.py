@@ -258,6 +258,11 @@ def test_an_item_numbers_full_stop_read_as_a_comma_is_a_full_stop() -> None:
         return "".join(g.text for g in item_number_stop(_glyphs(text)))
 
     assert read("3,特定個人情報の使用") == "3．特定個人情報の使用"
+    assert read("3.特定個人情報の使用") == "3.特定個人情報の使用"
+    split = [Glyph(10, 0, 20, 30, "1", 0.99, True), Glyph(45, 0, 58, 30, "0", 0.99, True),
+             Glyph(62, 0, 66, 30, ".", 0.99, False), Glyph(90, 0, 120, 30, "従", 0.99, True)]
+    from extractor.read.ocr import words_of_line
+    assert [w[0] for w in words_of_line(item_number_stop(split))] == ["10.", "従"]
     assert read("12，監査") == "12．監査"
     assert read("3,000人") == "3,000人"  # a digit group
     assert read("123,記録") == "123,記録"  # not an item number

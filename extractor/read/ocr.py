@@ -265,20 +265,27 @@ def drop_stray_stops(line: list[Glyph]) -> list[Glyph]:
 
 
 _STOPS = frozenset("。、")
-_COMMAS = frozenset(",，")
+_ITEM_STOPS = frozenset(",，.．、")  # what an item number's full stop is read as
 
 
 def item_number_stop(line: list[Glyph]) -> list[Glyph]:
-    """`3, 特定個人情報の使用` -> `3．特定個人情報の使用`: the full stop of an item number opening a
-    line, read as a comma (a comma after one or two digits is never printed before a heading's
-    words; a digit group `3,000` goes on with digits and is left alone)."""
+    """The item number opening a heading line (one or two digits, a stop, the heading's words) as
+    one glyph `N．`: its full stop read as a comma (`3, 特定個人情報の使用`; a comma after one or
+    two digits is never printed before a heading's words, and a digit group `3,000` goes on with
+    digits) is a full stop, and full-width digits set so far apart that Tesseract splits them
+    (`1 0. 従業者…`) are one number."""
     k = 0
     while k < min(2, len(line)) and line[k].text.isdigit():
         k += 1
-    if 0 < k < len(line) - 1 and line[k].text in _COMMAS and _is_wide(line[k + 1].text) \
-            and not line[k + 1].text.isdigit():
-        return [*line[:k], line[k]._replace(text="．"), *line[k + 1:]]
-    return line
+    if not (0 < k < len(line) - 1 and line[k].text in _ITEM_STOPS and _is_wide(line[k + 1].text)
+            and not line[k + 1].text.isdigit()):
+        return line
+    head = line[: k + 1]
+    number = Glyph(head[0].x0, min(g.y0 for g in head), head[-1].x1, max(g.y1 for g in head),
+                   "".join(g.text for g in head[:k]) + ("．" if head[k].text in ",，" else head[k].text),
+                   min(g.conf for g in head), True,
+                   any(g.doubt for g in head))
+    return [number, *line[k + 1:]]
 
 
 # ---------------------------------------------------------------- words
