@@ -26,6 +26,7 @@ from extractor.model import (
     failed_result,
 )
 from extractor.normalise.enrich import enrich
+from extractor.read.doubts import withhold
 from extractor.read.pdf import PdfPages, open_pdf, read_pdf
 from extractor.read.scanned import NeedsWholeDocument, TextLayers, read_scanned
 from extractor.read.sniff import sniff_format
@@ -87,6 +88,7 @@ def _parse_whole(data: bytes, doc_id: str, source_path: str, options: ExtractOpt
         result.warn(f"page {p} has no text layer")
     rows = document_rows(pages)
     _bind_rows(rows[:12], rows, result)
+    withhold(result, scan.doubts)
     result.settle_status()
     return result
 

@@ -114,3 +114,15 @@ def test_a_stray_character_before_an_option_label_is_tolerated_when_one_option_f
     items = [CheckRead("るその他( )", False), CheckRead("税務システム", True), CheckRead("ああ", True)]
     hits = match_options(items, options)
     assert [(h.option, h.checked, h.rest) for h in hits] == [("その他", False, "( )"), ("税務システム", True, "")]
+
+
+def test_an_ocr_answer_one_character_off_a_single_option_is_that_option() -> None:
+    from extractor.forms.choices import resolve_misread
+
+    legend = [(1, "特に力を入れている"), (2, "十分である"), (3, "課題が残されている")]
+    assert resolve_misread("特にカを入れている", legend, ()) == Resolved("特に力を入れている", 1, True)
+    assert resolve_misread("課題が茎されている", legend, ()) == Resolved("課題が残されている", 3, True)
+    assert resolve_misread("特にを入れている", legend, ()).code == 1  # a character dropped
+    assert not resolve_misread("課題がされてる", legend, ()).found  # two characters off: not guessed
+    assert not resolve_misread("十分でる", [(1, "十分である"), (2, "十分でない")], ()).found  # near both
+    assert not resolve_misread("有る", [(1, "有り"), (2, "無し")], ()).found  # too short to tell

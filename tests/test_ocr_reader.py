@@ -18,7 +18,7 @@ from extractor.read.content import PageContent
 from extractor.read.lines import text_lines
 from extractor.read.pdf import read_page
 from extractor.read.raster import Raster, binarise, prepare, rotate, skew_angle
-from extractor.read.tesseract import tessdata_dir
+from extractor.read.tesseract import Glyph, tessdata_dir
 from pia_fixtures.scan import ScanStyle, scan_page
 from pia_fixtures.synth import random_assessment, render_pdf
 
@@ -199,3 +199,122 @@ def test_an_answer_bracket_misread_at_the_start_of_its_cell_is_a_bracket() -> No
     assert read("1)特に力を入れている") == "1)特に力を入れている"  # a legend: no bracket closes
     assert read("[十分である]") == "[十分である]"
     assert read("1]") == "1]"  # nothing between them: no answer
+
+
+def _glyphs(text: str, conf: float = 0.99) -> list[Glyph]:
+    from extractor.read.tesseract import Glyph
+
+    return [Glyph(10.0 * k, 0, 10.0 * k + 8, 10, ch, conf, k == 0) for k, ch in enumerate(text)]
+
+
+def test_glyphs_keep_tesseracts_order_when_a_box_is_stretched_back() -> None:
+    """`(3)`: Tesseract boxed `)` from left of `3`; sorting by box start read `()3`."""
+    from extractor.read.ocr import in_reading_order, words_of_line
+    from extractor.read.tesseract import Glyph
+
+    line = [Glyph(2025, 0, 2033, 34, "(", 0.99, True), Glyph(2038, 0, 2047, 34, "3", 0.98, False),
+            Glyph(2037, 0, 2068, 34, ")", 0.98, False)]
+    fixed = in_reading_order(line)
+    assert [g.x0 for g in fixed] == sorted(g.x0 for g in fixed)
+    assert [w[0] for w in words_of_line(fixed)] == ["(3)"]
+    assert in_reading_order(_glyphs("関係")) == _glyphs("関係")  # boxes in order are left alone
+
+
+def test_a_circled_number_in_round_brackets_is_the_digit() -> None:
+    from extractor.read.ocr import bracketed_digits
+
+    def read(text: str) -> str:
+        return "".join(g.text for g in bracketed_digits(_glyphs(text)))
+
+    assert read("(③)") == "(3)"
+    assert read("（⑫）") == "（12）"
+    assert read("③(1)") == "③(1)"  # a circled item number outside brackets stays
+    assert read("③記録") == "③記録"
+
+
+def test_glyphs_a_second_reading_contradicts_are_doubtful(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.read import ocr
+
+    ink = np.zeros((20, 100), np.uint8)
+    monkeypatch.setattr(ocr, "read_line", lambda _ink, _dpi: _glyphs("定められた範囲に"))
+    read = _glyphs("定められた男囲に", conf=0.9)
+    marked = ocr.recheck(read, ink, 300)
+    assert [g.text for g in marked if g.doubt] == ["男"]
+    assert ocr.doubtful_spans(marked) == ["れた男囲に"]
+    sure = _glyphs("定められた男囲に", conf=0.99)  # every glyph read confidently: not read again
+    assert not any(g.doubt for g in ocr.recheck(sure, ink, 300))
+    same = _glyphs("定められた範囲に", conf=0.9)  # both readings agree
+    assert not any(g.doubt for g in ocr.recheck(same, ink, 300))
+    # the second reading differs but a third gives the first one's text there: not doubtful
+    readings = iter([_glyphs("定められた範囲に"), _glyphs("られた男囲に該当")])
+    monkeypatch.setattr(ocr, "read_line", lambda _ink, _dpi: next(readings))
+    assert not any(g.doubt for g in ocr.recheck(read, ink, 300))
+
+
+def test_an_item_numbers_full_stop_read_as_a_comma_is_a_full_stop() -> None:
+    from extractor.read.ocr import item_number_stop
+
+    def read(text: str) -> str:
+        return "".join(g.text for g in item_number_stop(_glyphs(text)))
+
+    assert read("3,特定個人情報の使用") == "3．特定個人情報の使用"
+    assert read("3.特定個人情報の使用") == "3.特定個人情報の使用"
+    split = [Glyph(10, 0, 20, 30, "1", 0.99, True), Glyph(45, 0, 58, 30, "0", 0.99, True),
+             Glyph(62, 0, 66, 30, ".", 0.99, False), Glyph(90, 0, 120, 30, "従", 0.99, True)]
+    from extractor.read.ocr import words_of_line
+    assert [w[0] for w in words_of_line(item_number_stop(split))] == ["10.", "従"]
+    assert read("12，監査") == "12．監査"
+    assert read("3,000人") == "3,000人"  # a digit group
+    assert read("123,記録") == "123,記録"  # not an item number
+    assert read("人数3,記録") == "人数3,記録"  # not at the start
+
+
+def test_an_underscore_in_japanese_text_is_a_speck() -> None:
+    from extractor.read.ocr import drop_underscores
+
+    def read(text: str) -> str:
+        return "".join(g.text for g in drop_underscores(_glyphs(text)))
+
+    assert read("④対象となる本_") == "④対象となる本"
+    assert read("_人の数") == "人の数"
+    assert read("-_印鑑登録システム") == "-印鑑登録システム"
+    assert read("pia_user01") == "pia_user01"  # between Latin letters and digits it is printed
+
+
+def test_a_mark_only_the_first_reading_sees_is_a_speck(monkeypatch: pytest.MonkeyPatch) -> None:
+    from extractor.read import ocr
+
+    readings = iter([_glyphs("委託の有無※"), _glyphs("委託の有無※")])
+    monkeypatch.setattr(ocr, "read_line", lambda _ink, _dpi: next(readings))
+    got = ocr.recheck(_glyphs("委託の有無※。", conf=0.9), np.zeros((20, 100), np.uint8), 300)
+    assert "".join(g.text for g in got) == "委託の有無※" and not any(g.doubt for g in got)
+
+
+def test_no_space_before_closing_or_after_opening_punctuation() -> None:
+    from extractor.read.ocr import words_of_line
+    from extractor.read.tesseract import Glyph
+
+    def spaced(text: str, gap_before: int) -> list[Glyph]:
+        out, x = [], 0.0
+        for k, ch in enumerate(text):
+            x += 60 if k == gap_before else 30
+            out.append(Glyph(x, 0, x + 28, 30, ch, 0.99, k == 0))
+        return out
+
+    assert [w[0] for w in words_of_line(spaced("を除く。", 3))] == ["を除く。"]
+    assert [w[0] for w in words_of_line(spaced("（住民", 1))] == ["（住民"]
+    assert [w[0] for w in words_of_line(spaced("厚生労働", 2))] == ["厚生", "労働"]  # a real gap still breaks
+
+
+def test_a_full_stop_standing_apart_from_the_text_is_a_speck() -> None:
+    from extractor.read.ocr import drop_stray_stops
+    from extractor.read.tesseract import Glyph
+
+    line = [Glyph(135, 442, 168, 474, "課", 0.88, True), Glyph(251, 428, 276, 488, "。", 0.95, True),
+            Glyph(296, 428, 316, 488, "。", 0.94, True)]
+    assert "".join(g.text for g in drop_stray_stops(line)) == "課"
+    kept = _glyphs("を除く。")
+    assert drop_stray_stops(kept) == kept
+    inside = [Glyph(304, 0, 321, 30, "く", 0.99, False), Glyph(372, 0, 373, 30, "。", 0.99, False),
+              Glyph(372, 0, 379, 30, ")", 0.99, False)]  # a real 。 whose box Tesseract misplaced
+    assert drop_stray_stops(inside) == inside

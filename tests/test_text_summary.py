@@ -261,3 +261,29 @@ def test_summary_vocabulary_reuses_the_form_spec() -> None:
     assert v.kind_headers == (("provision", "提供先"), ("transfer", "移転先"))
     assert v.connections.columns["税務システム"] == "conn_tax"
     assert v.patterns.entrust_head.match("委託事項2：帳票の印刷").groups() == ("2", "帳票の印刷")
+
+
+def test_a_summary_heading_whose_mark_ocr_misread_is_still_a_heading() -> None:
+    """OCR reads the ◆ of `◆事務において使用するシステム` as 金 (or drops it): the heading is one the
+    form prints, so the system list under it is still read."""
+    rows = to_layout_rows([
+        TextRow([["架空町 住民基本台帳事務 全項目評価書の概要"]], free=True),
+        TextRow([["Ⅰ 基本情報"]], free=True),
+        TextRow([["事務の内容(住民基本台帳事務)"]], free=True),
+        TextRow([["金 事務において 使用するシステム"]], free=True),
+        TextRow([["(1) 住民記録システム"], ["住民票の写しの発行等を行うためのシステム。"]]),
+        TextRow([["(2) 中間サーバー"], ["情報提供ネットワークシステムとつなぐシステム。"]]),
+    ])
+    result = DocumentResult(DocumentRow("d", "x.pdf"))
+    parse_summary_rows(rows, result)
+    assert result.document.affair_name == "住民基本台帳事務"
+    assert [(s.system_no, s.name) for s in result.systems] == [(1, "住民記録システム"), (2, "中間サーバー")]
+
+
+def test_a_line_that_only_starts_like_a_heading_is_not_one() -> None:
+    from extractor.text.summary import section_heading_of
+
+    assert section_heading_of("◆保有する特定個人情報ファイル") == "保有する特定個人情報ファイル"
+    assert section_heading_of("金事務において使用するシステム") == "事務において使用するシステム"
+    assert section_heading_of("当該事務において使用するシステムの一覧") is None
+    assert section_heading_of("住民記録システム") is None

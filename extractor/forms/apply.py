@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer
+from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer, resolve_misread
 from extractor.forms.events import AnnexRow, ChoiceRead, Labeled, ValueSource, Where
 from extractor.forms.lookup import ocr_risk_title
 from extractor.forms.patterns import patterns
@@ -31,11 +31,15 @@ def apply_field(binder: Binder, f: Field, record: Any, value: ValueSource, where
     binder.touch(record, where)
 
 
-def resolve(choice: ChoiceRead, options: tuple[str, ...]) -> Resolved:
+def resolve(choice: ChoiceRead, options: tuple[str, ...], ocr: bool = False) -> Resolved:
     """The one choice policy: the option's text when the answer names exactly one option (printed legend
     first, then the form's option set); an answer that names none (cut off, garbled) is left empty —
-    the caller warns with the printed text — because a wrong value is worse than a missing one."""
-    return resolve_answer(choice.answer, choice.legend, options)
+    the caller warns with the printed text — because a wrong value is worse than a missing one.  An
+    answer read by OCR (`ocr`) may also be one misread character away from a single option."""
+    resolved = resolve_answer(choice.answer, choice.legend, options)
+    if resolved.found or not ocr:
+        return resolved
+    return resolve_misread(choice.answer, choice.legend, options)
 
 
 def _text(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
@@ -61,7 +65,7 @@ def date_value(result: DocumentResult, text: str, label: str) -> str | None:
 
 def _choice(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
     choice = value.choice()
-    resolved = resolve(choice, binder.spec.options_of(f))
+    resolved = resolve(choice, binder.spec.options_of(f), bool(binder.result.document.ocr_pages))
     if not resolved.found:
         binder.result.gap(f"'{f.label}': the printed answer '{resolved.printed}' is not one of its ＜選択肢＞ options; "
                           f"left empty")
@@ -129,7 +133,7 @@ def bind_risk_row(binder: Binder, e: Labeled) -> None:
     """A ＜選択肢＞ answer in a risk part: a risk_ratings row in the current section and risk."""
     st = binder.state
     question = strip_item_number(e.label)
-    resolved = resolve(e.value.choice(), binder.spec.question_options(question))
+    resolved = resolve(e.value.choice(), binder.spec.question_options(question), bool(binder.result.document.ocr_pages))
     if not resolved.found:
         where = f"{st.part.numeral if st.part else ''}{st.section_no or ''}"
         binder.result.gap(f"{where} '{question}': the printed answer '{resolved.printed}' is not one of its "

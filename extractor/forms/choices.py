@@ -173,6 +173,36 @@ def resolve_answer(answer: str | None, legend: Sequence[tuple[int, str]], spec_o
     return Resolved(None, None, False, printed=answer)
 
 
+def resolve_misread(answer: str | None, legend: Sequence[tuple[int, str]], spec_options: tuple[str, ...]
+                    ) -> Resolved:
+    """An OCR answer that names no option, resolved when it is one misread, dropped or added
+    character away from exactly one option (`特にカを入れている`, `課題が茎されている`) and at least
+    three from every other: options of a choice differ in whole words, so one character cannot
+    make one answer into another.  Answers under 4 characters are too short to tell."""
+    key = option_key(answer or "")
+    if len(key) < MISREAD_MIN:
+        return Resolved(None, None, False, printed=answer)
+    for options in (legend, list(enumerate(spec_options, start=1))):
+        ranked = sorted((edit_distance(key, option_key(opt)), n, opt) for n, opt in options)
+        if ranked and ranked[0][0] == 1 and (len(ranked) == 1 or ranked[1][0] >= 3):
+            return Resolved(_spec_spelling(ranked[0][2], spec_options), ranked[0][1], True)
+    return Resolved(None, None, False, printed=answer)
+
+
+MISREAD_MIN = 4
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i]
+        for j, cb in enumerate(b, start=1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
 def _spec_spelling(option: str, spec_options: tuple[str, ...]) -> str:
     key = option_key(option)
     return next((o for o in spec_options if option_key(o) == key), option)

@@ -41,6 +41,7 @@ class ScanReading:
     ocr_pages: int
     confidence: float | None  # mean word confidence over the OCR'd pages, 0-1
     warnings: tuple[str, ...]
+    doubts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # page -> texts read doubtfully
 
 
 class NeedsWholeDocument(Exception):
@@ -113,6 +114,7 @@ def _read(data: bytes, pages: list[PageContent], wanted: list[int]) -> ScanReadi
     out = list(pages)
     confs: list[float] = []
     warns: list[str] = []
+    doubts: dict[int, tuple[str, ...]] = {}
     done = 0
     doc = open_pdf(data)
     try:
@@ -127,13 +129,14 @@ def _read(data: bytes, pages: list[PageContent], wanted: list[int]) -> ScanReadi
                 warns.append(f"page {k + 1} could not be read by OCR: {type(exc).__name__}: {exc}")
                 continue
             out[k] = got.content
+            doubts[k + 1] = got.doubts
             confs.extend(got.confidences)
             warns.extend(_page_warnings(got))
             done += 1
     finally:
         doc.close()
     mean = round(sum(confs) / len(confs), 3) if confs else None
-    return ScanReading(out, done, mean, tuple(warns))
+    return ScanReading(out, done, mean, tuple(warns), doubts)
 
 
 def _page_warnings(page: OcrPage) -> list[str]:

@@ -37,6 +37,7 @@ class Glyph(NamedTuple):
     text: str
     conf: float  # 0-1
     word_start: bool  # Tesseract began a word here
+    doubt: bool = False  # a second reading of the line disagrees here (`ocr.recheck`)
 
 
 def tessdata_dir(lang: str = "jpn") -> str | None:
@@ -93,8 +94,10 @@ def recognise(api: PyTessBaseAPI, ink: Image, dpi: float, psm: int | None = None
 
 def read_line(ink: Image, dpi: float) -> list[Glyph]:
     """The glyphs of one text line.  Tesseract at times returns nothing for a clear line at one
-    scale and reads it well at another, so an empty answer is retried at half the size."""
+    scale and reads it well at another, so an empty answer is retried at half the size, then as a
+    raw line (no layout analysis: `委託の有無　※` alone in its cell came back empty both ways)."""
     import cv2
+    from tesserocr import PSM
 
     api = engine()
     got = recognise(api, ink, dpi)
@@ -102,4 +105,5 @@ def read_line(ink: Image, dpi: float) -> list[Glyph]:
         return got
     size = (max(1, ink.shape[1] // 2), max(1, ink.shape[0] // 2))
     half = np.asarray(cv2.resize(ink, size, interpolation=cv2.INTER_AREA), np.uint8)
-    return [g._replace(x0=g.x0 * 2, y0=g.y0 * 2, x1=g.x1 * 2, y1=g.y1 * 2) for g in recognise(api, half, dpi / 2)]
+    got = [g._replace(x0=g.x0 * 2, y0=g.y0 * 2, x1=g.x1 * 2, y1=g.y1 * 2) for g in recognise(api, half, dpi / 2)]
+    return got or recognise(api, ink, dpi, PSM.RAW_LINE)

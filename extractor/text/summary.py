@@ -262,12 +262,12 @@ class SummaryReader:
             return
         if self.keyed_line(folded):
             return
-        section = vocab().marks.section
-        if folded.startswith(section):
+        heading = section_heading_of(folded)
+        if heading is not None:
             self.flush()
             self.at.current_system = None
-            self.at.context = label_key(folded.lstrip(section))
-            self.section_heading(folded)
+            self.at.context = label_key(heading)
+            self.section_heading(heading)
             return
         if self.at.pending is not None and not is_value_end(folded):
             self.at.pending.lines.append(text)
@@ -320,6 +320,22 @@ class SummaryReader:
         m = vocab().patterns.affair.search(text)
         if m and not self.result.document.affair_name:
             self.result.document.affair_name = clean_line(m.group(1))
+
+
+def section_heading_of(line: str) -> str | None:
+    """The text of a ◆ heading line after its mark, or None when the line is not one.  A line that
+    opens with a heading the form prints (`marks.headings`), alone or before a bracket, is one
+    even when its mark was read as another glyph (`金事務において使用するシステム`) or not at all."""
+    marks = vocab().marks
+    if line.startswith(marks.section):
+        return line.lstrip(marks.section)
+    for body in (line, line[1:].lstrip()):
+        key = label_key(body)
+        for h in marks.headings:
+            hk = label_key(h)
+            if key.startswith(hk) and key[len(hk):len(hk) + 1] in ("", "("):
+                return body
+    return None
 
 
 def units_from_rows(rows: list[Row]) -> list[Unit]:

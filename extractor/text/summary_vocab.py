@@ -106,6 +106,7 @@ class Marks:
     bullet: str
     value_end: tuple[str, ...]
     table_end: tuple[str, ...] = ()
+    headings: tuple[str, ...] = ()  # the ◆ headings the form prints (known when OCR misreads the ◆)
 
 
 @dataclass(frozen=True)
