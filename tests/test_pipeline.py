@@ -3,6 +3,7 @@ that does not grow with the document's length."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import subprocess
 import sys
@@ -130,3 +131,22 @@ def test_peak_memory_does_not_grow_with_the_page_count(base: Path, tmp_path: Pat
     small, large = _peak_rss_mb(short), _peak_rss_mb(long_)
     assert large - small < 12, (small, large)
 
+
+
+@pytest.mark.parametrize("name", ["sample_full_01.pdf", "sample_focused_01.pdf", "sample_basic_01.pdf"])
+def test_a_parse_makes_no_reference_cycles(name: str, base: Path, tmp_path: Path) -> None:
+    """`pipeline.cycle_collection_paused` relies on it: with the collector off, reference counting
+    alone frees every page, so a collection after the document finds nothing to free."""
+    long_ = tmp_path / "long.pdf"
+    long_document(base, 2 * WINDOW + 10, long_)  # streamed past the window
+    for path in (ROOT / "samples" / name, long_):
+        gc.collect()
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            result = pipeline.extract_document(path)
+            assert gc.collect() == 0, path
+        finally:
+            if was_enabled:
+                gc.enable()
+        assert result.document.status != "failed", path

@@ -72,30 +72,33 @@ def words_to_lines(words: list[Word]) -> list[Line]:
         return [Line(w.x0, w.y0, w.x1, w.y1, [w], w.text)]
     groups: list[list[Word]] = []
     group: list[Word] = []
-    ref_mid = tol = 0.0
+    ref_mid = tol = top = bottom = 0.0  # top, bottom: the group's band, kept as words join it
     for w in sorted(words, key=_mid_key):
-        mid = (w.y0 + w.y1) / 2
-        if group and (abs(mid - ref_mid) < tol or _belongs(w, mid, group)):
+        _, y0, _, y1, text = w
+        mid = (y0 + y1) / 2
+        if group and (abs(mid - ref_mid) < tol or _belongs(text, y0, y1, mid, top, bottom)):
             group.append(w)
+            if y0 < top:
+                top = y0
+            if y1 > bottom:
+                bottom = y1
             continue
         group = [w]
         groups.append(group)
-        ref_mid, tol = mid, max(2.0, 0.45 * (w.y1 - w.y0))
+        ref_mid, tol, top, bottom = mid, max(2.0, 0.45 * (y1 - y0)), y0, y1
     return [Line(g[0].x0, g[0].y0, g[0].x1, g[0].y1, g, g[0].text) if len(g) == 1
             else line_of_words(sorted(g, key=_x0_key)) for g in groups]  # one-word lines built in place
 
 
-def _belongs(w: Word, mid: float, group: list[Word]) -> bool:
-    """Whether a word whose middle is outside the first word's band still belongs to the line: its
-    middle in the middle half of the line's height, or, for a period or comma (OCR boxes them low
-    and small), a box less than half the line's height lying within it.  The next line's words, full
-    height and below it, never do."""
-    y0 = min(g.y0 for g in group)
-    y1 = max(g.y1 for g in group)
-    quarter = (y1 - y0) / 4
-    if w.text in _BASELINE_MARKS and w.y1 - w.y0 < 2 * quarter and y0 <= w.y0 and w.y1 <= y1:
+def _belongs(text: str, y0: float, y1: float, mid: float, top: float, bottom: float) -> bool:
+    """Whether a word (`text`, `y0`-`y1`) whose middle is outside the first word's band still belongs
+    to the line spanning `top`-`bottom`: its middle in the middle half of the line's height, or, for a
+    period or comma (OCR boxes them low and small), a box less than half the line's height lying within
+    it.  The next line's words, full height and below it, never do."""
+    quarter = (bottom - top) / 4
+    if text in _BASELINE_MARKS and y1 - y0 < 2 * quarter and top <= y0 and y1 <= bottom:
         return True
-    return y0 + quarter < mid < y1 - quarter
+    return top + quarter < mid < bottom - quarter
 
 
 # Punctuation set on the baseline.  Other small glyphs (- _ ') inside a line's height are as often
