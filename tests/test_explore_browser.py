@@ -132,13 +132,18 @@ def test_a_two_character_search_in_the_search_box_finds_rows(server: str, browse
                                                              samples_out: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver = browser
     entrustments = pq.read_table(samples_out / "entrustments").to_pylist()
     term = "委託"
     found = [r for r in entrustments if any(term in (r[c] or "") for c in FTS_COLUMNS["entrustments"])]
     driver.get(f"{server}/entrustments")
+    start = driver.current_url
     driver.find_element(By.CSS_SELECTOR, "input[name=_search]").send_keys(term, Keys.ENTER)
+    # a key press does not wait for the page it submits (a search, or the short-term query it redirects to)
+    WebDriverWait(driver, 120).until(
+        lambda d: d.current_url != start and d.execute_script("return document.readyState") == "complete")
     assert len(cells(driver, "doc_id")) == len(found) > 0
 
 
