@@ -7,9 +7,11 @@ learnt from the list's own unambiguous blocks: a run of blocks whose first lines
 fragment per column and add up to a row whose band and method cells start like the form's options.
 A row is then the run of blocks (in column order, or its band-to-timing blocks first, as a
 page's first row prints) that splits into the columns in exactly one way, with a band and a
-method the form offers and a legal basis that starts like the list's other ones.  When any
-block gives no row (counted by the band cells it holds) the list is not read, with a warning: a
-row left out would shift the numbers of the rows after it.
+method the form offers.  The list is read twice: where the text leaves a block more than one
+way, the second reading keeps the ways least unlike the rows the first one settled (their cells'
+first and last characters, their widest cell); still more than one way, the row is not settled.
+When any row is not settled the list is not read, with a warning: a row left out would shift the
+numbers of the rows after it.
 """
 
 from __future__ import annotations
@@ -20,12 +22,12 @@ from extractor.forms.events import AnnexRow, Event, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.normalise import label_key
 from extractor.text.dump.lines import Line
-from extractor.text.dump.side import dealings, only, fragments, width
+from extractor.text.dump.side import dealings, fragments, only, width
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 Block = list[Line]
-_FAR = 1e9
-_LEARN_FROM = 5  # settled rows needed before what their cells share constrains the other rows  # width of a column never seen full: a one-line cell only
+_FAR = 1e9  # width of a column never seen on a settled first line: a one-line cell only
+_LEARN_FROM = 5  # settled rows needed before what their cells share tells ways apart
 
 
 Row = tuple[int, int, dict[str, str] | None, int]  # first block, end block, values (None: not settled), rows held
@@ -39,13 +41,12 @@ def side_rows(spec: FormSpec, kind: str, part: list[Line], bands: tuple[str, ...
     if not any(v is not None for _, _, v, _ in rows):
         return
     left = sum(n for _, _, v, n in rows if v is None)
-    if reader.unsettled or any(n != 1 for _, _, v, n in rows if v is None):
-        yield Warn(f"{kind} list: rows could not be split into their columns or counted; the list was not read")
+    if left or reader.unsettled:  # a row left out would shift the numbers of the rows after it
+        yield Warn(f"{kind} list: {max(left, 1)} rows could not be split into their columns; the list was not read")
         return
-    if left:
-        yield Warn(f"{kind} list: {left} rows could not be split into their columns; they were left empty")
-    for first, _, values, _ in rows:  # a row not read keeps its number, so the rows after it keep theirs
-        yield AnnexRow(values or {}, False, Where(page=reader.blocks[first][0].page, line=reader.blocks[first][0].no))
+    for first, _, values, _ in rows:
+        if values is not None:
+            yield AnnexRow(values, False, Where(page=reader.blocks[first][0].page, line=reader.blocks[first][0].no))
 
 
 class ListReader:
@@ -73,8 +74,9 @@ class ListReader:
         if (b, c0, k) not in self._split:
             assert self.widths is not None
             ws = self.widths[c0:c0 + k]
-            ways = None if k > 1 and any(w >= _FAR for w in ws) else dealings(
-                [ln.text for ln in self.blocks[b]], ws, loose=[c in (self.band_at, self.method_at) for c in range(c0, c0 + k)])
+            loose = [c in (self.band_at, self.method_at) for c in range(c0, c0 + k)]
+            lines = [ln.text for ln in self.blocks[b]]
+            ways = None if k > 1 and any(w >= _FAR for w in ws) else dealings(lines, ws, loose=loose)
             fit = [w for w in ways or () if self.typed(c0, w[1])]
             if len({t for _, t in fit}) > 1:  # ways the text does not settle: the ones least unlike the settled rows
                 least = min(self.unlike_settled(c0, t) for _, t in fit)
