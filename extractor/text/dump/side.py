@@ -36,12 +36,13 @@ def fragments(line: str) -> list[str]:
     return line.split()
 
 
-def dealings(lines: Sequence[str], widths: Sequence[float], most: int = 64, loose: Sequence[bool] = ()
-             ) -> list[Dealing] | None:
+def dealings(lines: Sequence[str], widths: Sequence[float], most: int = 64, loose: Sequence[bool] = (),
+             single: Sequence[bool] = ()) -> list[Dealing] | None:
     """Every way the block's lines can be dealt to the columns (`widths`, in order); None when too many.
     A `loose` column is one whose cells the caller checks by what they say (a band, a method): its width
-    only bounds a line loosely, and any line of it may go on."""
-    search = _Search([fragments(ln) for ln in lines], list(widths), most, list(loose) + [False] * len(widths))
+    only bounds a line loosely, and any line of it may go on.  A `single` column's cells are one line."""
+    pad = [False] * len(widths)
+    search = _Search([fragments(ln) for ln in lines], list(widths), most, [*loose, *pad], [*single, *pad])
     return search.run()
 
 
@@ -64,6 +65,7 @@ class _Search:
     widths: list[float]
     most: int
     loose: list[bool]
+    single: list[bool]
     steps: int = 0
     found: dict[tuple[str, ...], int] = field(default_factory=dict)
 
@@ -93,6 +95,8 @@ class _Search:
     def _open(self, i: int, c: int, frag: str, placed: list[list[tuple[int, str]]]) -> bool:
         w = self.widths[c]
         if width(frag) > w + (LOOSE_SLACK if self.loose[c] else WIDE_SLACK) or (c and not placed[c - 1]):
+            return False
+        if placed[c] and self.single[c]:
             return False
         if not placed[c] and self._started_by < i:  # every column starts by the first line of two or more cells
             return False

@@ -9,7 +9,8 @@ A row is then the run of blocks (in column order, or its band-to-timing blocks f
 page's first row prints) that splits into the columns in exactly one way, with a band and a
 method the form offers.  The list is read twice: where the text leaves a block more than one
 way, the second reading keeps the ways least unlike the rows the first one settled (their cells'
-first and last characters, their widest cell); still more than one way, the row is not settled.
+first and last characters, their widest cell), and a column none of whose settled cells wrapped
+takes one line a cell; still more than one way, the row is not settled.
 When any row is not settled the list is not read, with a warning: a row left out would shift the
 numbers of the rows after it.
 """
@@ -28,6 +29,7 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 Block = list[Line]
 _FAR = 1e9  # width of a column never seen on a settled first line: a one-line cell only
 _LEARN_FROM = 5  # settled rows needed before what their cells share tells ways apart
+_WRAPPED_IN = 2  # settled rows with a cell wider than its column before the second reading lets the column wrap
 
 
 Row = tuple[int, int, dict[str, str] | None, int]  # first block, end block, values (None: not settled), rows held
@@ -64,6 +66,7 @@ class ListReader:
         self.options = {label_key(o) for o in bands + methods}
         self.unsettled = 0
         self.affixes: dict[int, tuple[str, str, float]] = {}  # column -> settled cells' start, end, widest
+        self.one_line: set[int] = set()  # columns whose settled cells hardly ever wrapped
         self._split: dict[tuple[int, int, int], tuple[str, ...] | None] = {}
 
     def method_of(self, text: str) -> str | None:
@@ -76,7 +79,8 @@ class ListReader:
             ws = self.widths[c0:c0 + k]
             loose = [c in (self.band_at, self.method_at) for c in range(c0, c0 + k)]
             lines = [ln.text for ln in self.blocks[b]]
-            ways = None if k > 1 and any(w >= _FAR for w in ws) else dealings(lines, ws, loose=loose)
+            single = [c in self.one_line for c in range(c0, c0 + k)]
+            ways = None if k > 1 and any(w >= _FAR for w in ws) else dealings(lines, ws, loose=loose, single=single)
             fit = [w for w in ways or () if self.typed(c0, w[1])]
             if len({t for _, t in fit}) > 1:  # ways the text does not settle: the ones least unlike the settled rows
                 least = min(self.unlike_settled(c0, t) for _, t in fit)
@@ -119,10 +123,11 @@ class ListReader:
                 out += [(e, got + rest) for e, rest in self.runs(b + 1, pos + k, end)]
         return out
 
-    def row_at(self, b: int) -> list[tuple[int, tuple[str, ...]]]:
+    def row_at(self, b: int, after_row: bool) -> list[tuple[int, tuple[str, ...]]]:
         n = len(self.cols)
         found = self.runs(b, 0, n)
-        if b in self.page_tops:  # a page's first row may print its band-to-timing cells first
+        # a page's first row may print its band-to-timing cells first, unless they may end the row before
+        if b in self.page_tops and after_row:
             for e, tail in self.runs(b, self.band_at, n):
                 found += [(e2, head + tail) for e2, head in self.runs(e, 0, self.band_at)]
         return found
@@ -140,6 +145,9 @@ class ListReader:
                 texts = [v[col] for v in settled]
                 self.affixes[c] = (_common(texts)[:1], _common([t[::-1] for t in texts])[:1],
                                    max(width(t) for t in texts))
+        assert self.widths is not None
+        self.one_line = {c for c, col in enumerate(self.cols) if c not in (self.band_at, self.method_at)
+                         and sum(width(v[col]) > self.widths[c] for v in settled) < _WRAPPED_IN}
         self._split.clear()
         self.unsettled = 0
         return self._rows()
@@ -148,7 +156,7 @@ class ListReader:
         rows: list[Row] = []
         b, skipped_from = 0, 0
         while b < len(self.blocks):
-            found = self.row_at(b)
+            found = self.row_at(b, skipped_from == b)
             if len({v for _, v in found}) != 1 or len({e for e, _ in found}) != 1:
                 self.unsettled += len({v for _, v in found}) > 1
                 b += 1
