@@ -11,8 +11,8 @@ method the form offers.  The list is read twice: where the text leaves a block m
 way, the second reading keeps the ways least unlike the rows the first one settled (their cells'
 first and last characters, their widest cell), and a column none of whose settled cells wrapped
 takes one line a cell; still more than one way, the row is not settled.
-When any row is not settled the list is not read, with a warning: a row left out would shift the
-numbers of the rows after it.
+The list is read up to its first row that is not settled, with a warning: a row left out would
+shift the numbers of the rows after it.
 """
 
 from __future__ import annotations
@@ -37,18 +37,19 @@ Row = tuple[int, int, dict[str, str] | None, int]  # first block, end block, val
 
 def side_rows(spec: FormSpec, kind: str, part: list[Line], bands: tuple[str, ...], methods: tuple[str, ...]
               ) -> Iterator[Event]:
-    """AnnexRow events of a list whose cells are side by side, if every row of it settles."""
+    """AnnexRow events of a list whose cells are side by side, up to its first row that does not settle."""
     reader = ListReader(spec, part, bands, methods)
     rows = reader.rows()
     if not any(v is not None for _, _, v, _ in rows):
         return
     left = sum(n for _, _, v, n in rows if v is None)
     if left or reader.unsettled:  # a row left out would shift the numbers of the rows after it
-        yield Warn(f"{kind} list: {max(left, 1)} rows could not be split into their columns; the list was not read")
-        return
+        yield Warn(f"{kind} list: {max(left, 1)} rows could not be split into their columns; "
+                   "the list was read up to the first of them")
     for first, _, values, _ in rows:
-        if values is not None:
-            yield AnnexRow(values, False, Where(page=reader.blocks[first][0].page, line=reader.blocks[first][0].no))
+        if values is None:
+            return
+        yield AnnexRow(values, False, Where(page=reader.blocks[first][0].page, line=reader.blocks[first][0].no))
 
 
 class ListReader:
