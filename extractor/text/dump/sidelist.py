@@ -6,13 +6,13 @@ separated blocks, each holding a run of neighbouring columns side by side.  Colu
 learnt from the list's own unambiguous blocks: a run of blocks whose first lines hold one
 fragment per column and add up to a row whose band and method cells start like the form's options.
 A row is then the run of blocks (in column order, or its band-to-timing blocks first, as a
-page's first row prints) that splits into the columns in exactly one way, with a band and a
-method the form offers.  The list is read twice: where the text leaves a block more than one
-way, the second reading keeps the ways least unlike the rows the first one settled (their cells'
-first and last characters, their widest cell), and a column none of whose settled cells wrapped
-takes one line a cell; still more than one way, the row is not settled.
-The list is read up to its first row that is not settled, with a warning: a row left out would
-shift the numbers of the rows after it.
+page's first row prints; on the second reading in any order) that splits into the columns in
+exactly one way, with a band and a method the form offers.  The list is read twice: where the
+text leaves a block (or a row) more than one way, the second reading keeps the ways least unlike
+the rows the first one settled (their cells' first and last characters, their widest cell), and
+a column none of whose settled cells wrapped takes one line a cell; still more than one way, the
+row is not settled.  The list is read up to its first row that is not settled, with a warning:
+a row left out would shift the numbers of the rows after it.
 """
 
 from __future__ import annotations
@@ -131,7 +131,29 @@ class ListReader:
         if b in self.page_tops and after_row:
             for e, tail in self.runs(b, self.band_at, n):
                 found += [(e2, head + tail) for e2, head in self.runs(e, 0, self.band_at)]
+        if not found and self.affixes:  # a row's blocks printed out of column order (second reading only)
+            found = [(e, tuple(cells[c] for c in range(n))) for e, cells in self.runs_any(b, frozenset(range(n)), n)]
+        if len({v for _, v in found}) > 1 and self.affixes:
+            least = min(self.unlike_settled(0, v) for _, v in found)
+            found = [(e, v) for e, v in found if self.unlike_settled(0, v) == least]
         return found
+
+    def runs_any(self, b: int, todo: frozenset[int], most: int) -> list[tuple[int, dict[int, str]]]:
+        """Every run of at most `most` blocks from b that holds the columns `todo`, each block a run of them."""
+        if not todo:
+            return [(b, {})]
+        if b >= len(self.blocks) or most == 0:
+            return []
+        out = []
+        for c0 in sorted(todo):
+            k = 1
+            while c0 + k - 1 in todo:
+                got = self.split(b, c0, k)
+                if got is not None:
+                    here = dict(zip(range(c0, c0 + k), got, strict=True))
+                    out += [(e, here | rest) for e, rest in self.runs_any(b + 1, todo - set(here), most - 1)]
+                k += 1
+        return out
 
     def rows(self) -> list[Row]:
         """The list's rows; read twice, the second time with what the first one's settled cells share."""
