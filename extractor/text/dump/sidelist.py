@@ -29,6 +29,9 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 Block = list[Line]
 _FAR = 1e9  # width of a column never seen on a settled first line: a one-line cell only
 _LEARN_FROM = 5  # settled rows needed before what their cells share tells ways apart
+_WINDOW = 8  # blocks a run of rows cut by a page break may take
+_OPEN_ROWS = 3  # rows a page break may leave open at once
+_MAX_WAYS = 64  # ways of splitting such a run before it counts as not settled
 _WRAPPED_IN = 2  # settled rows with a cell wider than its column before the second reading lets the column wrap
 
 
@@ -175,11 +178,64 @@ class ListReader:
         self.unsettled = 0
         return self._rows()
 
+    def named(self, values: tuple[str, ...]) -> dict[str, str]:
+        named = dict(zip(self.cols, values, strict=True))
+        named["subjects_band"] = self.band_keys[label_key(named["subjects_band"])]
+        named["methods"] = self.method_of(named["methods"]) or ""
+        return named
+
+    def across(self, b: int) -> tuple[int, list[tuple[str, ...]]] | None:
+        """Rows a page break cut, their blocks interleaved (the rows ending one page, then the rest of each
+        on the next): the shortest run of blocks from b over a page top that splits into whole rows in
+        one way, each column's cells coming in row order (second reading only)."""
+        n = len(self.cols)
+        top = next((t for t in sorted(self.page_tops) if b < t <= b + _WINDOW), None)
+        if top is None or not self.affixes:
+            return None
+        done: list[tuple[int, tuple[tuple[str, ...], ...]]] = []
+
+        def go(i: int, rows: list[dict[int, str]]) -> None:
+            if len(done) > _MAX_WAYS:
+                return
+            if rows and i > top and all(len(r) == n for r in rows):
+                done.append((i, tuple(tuple(r[c] for c in range(n)) for r in rows)))
+                return
+            if i >= min(len(self.blocks), b + _WINDOW):
+                return
+            for ri in range(min(len(rows) + 1, _OPEN_ROWS)):
+                have = rows[ri] if ri < len(rows) else {}
+                if len(have) == n:
+                    continue
+                for c0 in range(n):
+                    k = 1
+                    while c0 + k <= n and c0 + k - 1 not in have:
+                        got = self.split(i, c0, k)
+                        earlier = all(c0 + j in r for r in rows[:ri] for j in range(k))  # cells come in row order
+                        if got is not None and earlier:
+                            grown = have | dict(zip(range(c0, c0 + k), got, strict=True))
+                            go(i + 1, [*rows[:ri], grown, *rows[ri + 1:]])
+                        k += 1
+
+        go(b, [])
+        if not done or len(done) > _MAX_WAYS:
+            return None
+        end = min(e for e, _ in done)
+        ways = {r for e, r in done if e == end}
+        least = min(sum(self.unlike_settled(0, v) for v in r) for r in ways)
+        ways = {r for r in ways if sum(self.unlike_settled(0, v) for v in r) == least}
+        return (end, list(next(iter(ways)))) if len(ways) == 1 and len(next(iter(ways))) > 1 else None
+
     def _rows(self) -> list[Row]:
         rows: list[Row] = []
         b, skipped_from = 0, 0
         while b < len(self.blocks):
             found = self.row_at(b, skipped_from == b)
+            across = self.across(b) if skipped_from == b and len({v for _, v in found}) != 1 else None
+            if across is not None:
+                for values in across[1]:
+                    rows.append((b, across[0], self.named(values), 1))
+                b = skipped_from = across[0]
+                continue
             if len({v for _, v in found}) != 1 or len({e for e, _ in found}) != 1:
                 self.unsettled += len({v for _, v in found}) > 1
                 b += 1
@@ -187,10 +243,7 @@ class ListReader:
             if skipped_from < b:
                 rows.append((skipped_from, b, None, _bands_in(self.blocks[skipped_from:b], self.bands)))
             e, values = found[0]
-            named = dict(zip(self.cols, values, strict=True))
-            named["subjects_band"] = self.band_keys[label_key(named["subjects_band"])]
-            named["methods"] = self.method_of(named["methods"]) or ""
-            rows.append((b, e, named, 1))
+            rows.append((b, e, self.named(values), 1))
             b = skipped_from = e
         if skipped_from < len(self.blocks):
             rows.append((skipped_from, len(self.blocks), None, _bands_in(self.blocks[skipped_from:], self.bands)))
