@@ -9,7 +9,7 @@ A row is then the run of blocks (in column order, or its band-to-timing blocks f
 page's first row prints; on the second reading in any order) that splits into the columns in
 exactly one way, with a band and a method the form offers.  The list is read twice: where the
 text leaves a block (or a row) more than one way, the second reading keeps the ways least unlike
-the rows the first one settled (their cells' first and last characters, their widest cell), and
+the rows the first one settled (their cells' first and last characters, their width), and
 a column none of whose settled cells wrapped takes one line a cell; still more than one way, the
 row is not settled.  The list is read up to its first row that is not settled, with a warning:
 a row left out would shift the numbers of the rows after it.
@@ -32,6 +32,7 @@ _LEARN_FROM = 5  # settled rows needed before what their cells share tells ways 
 _WINDOW = 8  # blocks a run of rows cut by a page break may take
 _OPEN_ROWS = 3  # rows a page break may leave open at once
 _MAX_WAYS = 64  # ways of splitting such a run before it counts as not settled
+_WIDER = 1.5  # a cell this many times the widest settled cell of its column is unlike them
 _WRAPPED_IN = 2  # settled rows with a cell wider than its column before the second reading lets the column wrap
 
 
@@ -107,11 +108,11 @@ class ListReader:
 
     def unlike_settled(self, c0: int, got: tuple[str, ...]) -> int:
         """Cells unlike every settled cell of their column: not starting or ending with the character they all
-        do, or wider than the widest of them."""
+        do, or much wider than the widest of them."""
         n = 0
         for c, text in zip(range(c0, c0 + len(got)), got, strict=True):
             start, end, widest = self.affixes.get(c, ("", "", _FAR))
-            n += (not text.startswith(start)) + (not text.endswith(end)) + (width(text) > widest)
+            n += (not text.startswith(start)) + (not text.endswith(end)) + (width(text) > widest * _WIDER)
         return n
 
     def runs(self, b: int, pos: int, end: int) -> list[tuple[int, tuple[str, ...]]]:
