@@ -187,8 +187,9 @@ class ListReader:
 
     def across(self, b: int) -> tuple[int, list[tuple[str, ...]]] | None:
         """Rows a page break cut, their blocks interleaved (the rows ending one page, then the rest of each
-        on the next): the shortest run of blocks from b over a page top that splits into whole rows in
-        one way, each column's cells coming in row order (second reading only)."""
+        on the next, or a cell drawn late): the shortest run of blocks from b up to or over a page top that
+        splits into whole rows in one way, the cells of a block going to the first row that lacks them all
+        (second reading only)."""
         n = len(self.cols)
         top = next((t for t in sorted(self.page_tops) if b < t <= b + _WINDOW), None)
         if top is None or not self.affixes:
@@ -198,24 +199,21 @@ class ListReader:
         def go(i: int, rows: list[dict[int, str]]) -> None:
             if len(done) > _MAX_WAYS:
                 return
-            if rows and i > top and all(len(r) == n for r in rows):
+            if rows and i >= top and all(len(r) == n for r in rows):
                 done.append((i, tuple(tuple(r[c] for c in range(n)) for r in rows)))
                 return
             if i >= min(len(self.blocks), b + _WINDOW):
                 return
-            for ri in range(min(len(rows) + 1, _OPEN_ROWS)):
-                have = rows[ri] if ri < len(rows) else {}
-                if len(have) == n:
-                    continue
-                for c0 in range(n):
-                    k = 1
-                    while c0 + k <= n and c0 + k - 1 not in have:
-                        got = self.split(i, c0, k)
-                        earlier = all(c0 + j in r for r in rows[:ri] for j in range(k))  # cells come in row order
-                        if got is not None and earlier:
-                            grown = have | dict(zip(range(c0, c0 + k), got, strict=True))
-                            go(i + 1, [*rows[:ri], grown, *rows[ri + 1:]])
-                        k += 1
+            for c0 in range(n):
+                for k in range(1, n - c0 + 1):
+                    got = self.split(i, c0, k)
+                    if got is None:
+                        continue
+                    # the cells go to the first row that lacks them all (cells come in row order)
+                    ri = next((j for j, r in enumerate(rows) if not any(c0 + d in r for d in range(k))), len(rows))
+                    if ri < _OPEN_ROWS:
+                        grown = (rows[ri] if ri < len(rows) else {}) | dict(zip(range(c0, c0 + k), got, strict=True))
+                        go(i + 1, [*rows[:ri], grown, *rows[ri + 1:]])
 
         go(b, [])
         if not done or len(done) > _MAX_WAYS:
