@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 FULL_SLACK = 1.0  # a line this much narrower than its column still counts as full
 WIDE_SLACK = 0.5  # a fragment may be this much wider than the widest first line seen
@@ -27,6 +28,7 @@ _RUN = re.compile(r"[0-9A-Za-z.,]+")
 Dealing = tuple[int, tuple[str, ...]]  # (silent lines inside cells, the column texts)
 
 
+@lru_cache(maxsize=65536)
 def width(text: str) -> float:
     """Display width: a full-width (or ambiguous-width) character 1, a half-width one 0.5."""
     return sum(1.0 if unicodedata.east_asian_width(c) in "FWA" else 0.5 for c in text)
@@ -41,8 +43,11 @@ def dealings(lines: Sequence[str], widths: Sequence[float], most: int = 64, loos
     """Every way the block's lines can be dealt to the columns (`widths`, in order); None when too many.
     A `loose` column is one whose cells the caller checks by what they say (a band, a method): its width
     only bounds a line loosely, and any line of it may go on.  A `single` column's cells are one line."""
+    frags = [fragments(ln) for ln in lines]
+    if sum(map(len, frags)) < len(widths) or max(map(len, frags), default=0) > len(widths):
+        return []  # a column without a fragment, or a line with more fragments than columns
     pad = [False] * len(widths)
-    search = _Search([fragments(ln) for ln in lines], list(widths), most, [*loose, *pad], [*single, *pad])
+    search = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad])
     return search.run()
 
 
@@ -69,7 +74,7 @@ class _Search:
     steps: int = 0
     found: dict[tuple[str, ...], int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def _started_by(self) -> int:
         return next((i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))
 
