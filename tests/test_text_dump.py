@@ -355,3 +355,25 @@ def test_an_annex_list_is_read_up_to_a_row_that_does_not_settle() -> None:
     text = text.replace("\n".join(was), "\n".join([*odd, "柄等)"]))
     got, warnings = _annex_rows(text)
     assert got == rows[:3] and warnings  # the rows after it would not know their numbers
+
+
+def _annex_blocks(r: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """A row's name, ①-③ and ④-⑦ blocks as `_annex_text` prints them."""
+    w = _ANNEX_WIDTHS
+    head = _side([(r["legal_basis"], w[1]), (r["purpose"], w[2]), (r["information"], w[3])])
+    tail = ["", *_wrap(r["subjects_band"], w[4]), "",
+            *_side([(r["subjects_scope"], w[5]), (r["methods"], w[6]), (r["timing"], w[7])])]
+    return [r["recipient"]], head, tail
+
+
+def test_side_by_side_rows_out_of_order_or_cut_by_a_page_break() -> None:
+    rows = [_annex_row(n) for n in range(1, 10)]
+    text = _annex_text(rows[:6])
+    name, head, tail = _annex_blocks(rows[6])  # its cells drawn out of order: name, band to timing, then ①-③
+    text += "\n\n" + "\n".join([*name, *tail, "", *head])
+    (name8, head8, tail8), (name9, head9, tail9) = _annex_blocks(rows[7]), _annex_blocks(rows[8])
+    header = ["", "④対象となる本", "⑤対象となる本人の範囲", "⑥提供方法", "⑦時期・頻度", "人の数"]
+    # a page break cuts rows 8 and 9: their names and ①-③ end one page, their ④-⑦ start the next
+    text += "\n\n" + "\n".join([*name8, "", *head8, "", *name9, "", *head9, *header, *tail8, *tail9])
+    got, warnings = _annex_rows(text)
+    assert got == rows and not warnings

@@ -4,7 +4,8 @@ The list's columns are the name column and the spec's annex columns, in the spec
 column header lines (repeated on every page) are dropped; what is left falls into blank-line
 separated blocks, each holding a run of neighbouring columns side by side.  Column widths are
 learnt from the list's own unambiguous blocks: a run of blocks whose first lines hold one
-fragment per column and add up to a row whose band and method cells start like the form's options.
+fragment per column and add up to a row whose band and method cells, and no others, start like the
+form's options.
 A row is then the run of blocks (in column order, or its band-to-timing blocks first, as a
 page's first row prints; on the second reading in any order) that splits into the columns in
 exactly one way, with a band and a method the form offers.  The list is read twice: where the
@@ -291,7 +292,8 @@ def _widths(blocks: list[Block], n: int, band_at: int, method_at: int, bands: tu
         if pos < n:
             continue
         d = dict(got)
-        if (len(d) == n and any(b.startswith(d[band_at]) for b in bands)
+        typed = {c for c, f in d.items() if any(o.startswith(f) for o in bands + methods)}
+        if (len(d) == n and typed == {band_at, method_at} and any(b.startswith(d[band_at]) for b in bands)
                 and any(m.startswith(d[method_at]) for m in methods)):
             for c, f in d.items():
                 seen[c].append(width(f))
