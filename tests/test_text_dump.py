@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 
 from extractor.forms.detect import spec_by_id
+from extractor.forms.events import AnnexRow, Warn
+from extractor.text.dump.annex import annex_events
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import split_lines
 from extractor.text.dump.parse import assign_values
 from extractor.text.dump.scan import Scanner, Slot
+from extractor.text.dump.side import dealings, only, width
 from extractor.text.dump.vocab import vocab_of
 from pia_fixtures.dumps import TOOLS, dump, tool_available
 from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf
@@ -247,7 +250,11 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    floor = 0.86 if "focused" in name else 0.55  # measured 0.871-0.882 / 0.566-0.620, precision 1.000
+    # measured: focused 0.871-0.882; full 0.862, m101 0.865 (their 提供先一覧 read whole), m102 0.703 (its
+    # list read up to the first row that does not settle); precision 1.000
+    floors = {"fujisawa_juki_full.xl.txt": 0.85, "fujisawa_juki_full-m101.xl.txt": 0.85,
+              "fujisawa_juki_full-m102.xl.txt": 0.69}
+    floor = 0.86 if "focused" in name else floors.get(name, 0.55)
     assert precision >= 0.995 and f1 >= floor, (name, precision, f1)
 
 
@@ -255,3 +262,118 @@ def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
 def test_seed_dump_scores(tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "seeds" / "fujisawa_juki_full.txt"], None, tmp_path)
     assert precision >= 0.99 and f1 >= 0.935, (precision, f1)  # measured 1.000 / 0.943
+
+
+# ------------------------------------------------------------ annex lists printed side by side
+
+def _wrap(text: str, cols: float) -> list[str]:
+    """A cell's printed lines: wrapped where the next character would pass the column's width."""
+    lines, cur = [], ""
+    for ch in text:
+        if width(cur + ch) > cols:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    return [*lines, cur]
+
+
+def _side(cells: list[tuple[str, float]]) -> list[str]:
+    """Cells printed side by side, each wrapping in its column, joined a line at a time as a dump does."""
+    wrapped = [_wrap(text, cols) for text, cols in cells]
+    return [" ".join(w[i] for w in wrapped if i < len(w)) for i in range(max(len(w) for w in wrapped))]
+
+
+_ANNEX_WIDTHS = (9.0, 9.0, 16.0, 9.5, 5.5, 16.0, 7.0, 9.0)
+
+
+def _annex_row(n: int) -> dict[str, str]:
+    work = f"架空法第{n}条による架空給付の支給に関する事務であって主務省令で定められた"
+    return {"recipient": ["架空大臣", "架空市町村長", "架空広域連合"][n % 3],
+            "legal_basis": f"番号法別表第2の{n * 7}項", "purpose": work + "用途",
+            "information": "住民票関係情報(世帯番号、続柄等)", "subjects_band": "10万人以上100万人未満",
+            "subjects_scope": work + "範囲に該当する者", "methods": "情報提供ネットワークシステム",
+            "timing": "照会を受けたら都度"}
+
+
+def _annex_text(rows: list[dict[str, str]]) -> str:
+    w = _ANNEX_WIDTHS
+    out = ["［別添４］", "", "提供先一覧", "提供先", "", "①法令上の根拠", "", "②提供先における用途", "",
+           "③提供する情報", "", "④対象となる本", "⑤対象となる本人の範囲", "⑥提供方法", "⑦時期・頻度", "人の数"]
+    for r in rows:
+        out += ["", r["recipient"], ""]
+        out += _side([(r["legal_basis"], w[1]), (r["purpose"], w[2]), (r["information"], w[3])])
+        out += ["", *_wrap(r["subjects_band"], w[4]), ""]
+        out += _side([(r["subjects_scope"], w[5]), (r["methods"], w[6]), (r["timing"], w[7])])
+    return "\n".join(out)
+
+
+def _annex_rows(text: str) -> tuple[list[dict[str, str]], list[str]]:
+    spec = spec_by_id("full_h30")
+    assert spec is not None
+    events = list(annex_events(spec, split_lines(text)))
+    rows = [e.values for e in events if isinstance(e, AnnexRow)]
+    return rows, [e.message for e in events if isinstance(e, Warn)]
+
+
+def test_side_by_side_cells_are_dealt_to_their_columns_by_width() -> None:
+    block = ["番号法別表第2の4項 船員保険法第4条第2項の規定によ 住民票関係情報(世帯",
+             "り厚生労働大臣が行うこととされた 番号、続柄等)", "船員保険に関する事務であって主務",
+             "省令で定められた用途"]
+    ways = dealings(block, [9.0, 16.0, 9.5])
+    assert ways is not None and only(ways) == (
+        "番号法別表第2の4項",
+        "船員保険法第4条第2項の規定により厚生労働大臣が行うこととされた船員保険に関する事務であって主務省令で定められた用途",
+        "住民票関係情報(世帯番号、続柄等)")
+    # a cell's last line printed off its row's ("項" alone) still goes to the one column it fits
+    ways = dealings(["番号法別表第2の11 児童福祉法による障害児通所給付費 住民票関係情報(世帯", "項",
+                     "、特例障害児通所給付費、高額障害 番号、続柄等)", "児童通所給付費の支給に関する事務"],
+                    [9.0, 16.0, 9.5])
+    assert ways is not None and only(ways) == (
+        "番号法別表第2の11項",
+        "児童福祉法による障害児通所給付費、特例障害児通所給付費、高額障害児童通所給付費の支給に関する事務",
+        "住民票関係情報(世帯番号、続柄等)")
+    # two columns that both ended full: the lone line after them is either's, so the block is not settled
+    ways = dealings(["住民基本台帳に記載されている特別 庁内連携システ 住民基本台帳ファイ",
+                     "障がい給付金の受給者とその世帯員 ム", "ル更新の都度"], [16.0, 7.0, 9.0])
+    assert ways is not None and only(ways) is None
+    assert only(dealings(["Alpha Beta Gamma"], [9.0, 9.0]) or []) is None  # a Latin space: three fragments, two columns
+
+
+def test_an_annex_list_printed_side_by_side_is_read_row_by_row() -> None:
+    rows = [_annex_row(n) for n in range(1, 8)]
+    got, warnings = _annex_rows(_annex_text(rows))
+    assert got == rows and not warnings
+
+
+def test_an_annex_list_is_read_up_to_a_row_that_does_not_settle() -> None:
+    rows = [_annex_row(n) for n in range(1, 8)]
+    text = _annex_text(rows)
+    # row 4: its purpose and information cells both end full, then a lone line: which one's is it?
+    odd = _side([("番号法別表第2の28項", 9.0), ("架空法第4条による架空給付の支給に関する事務", 16.0),
+                 ("住民票関係情報(世帯番号続", 9.5)])
+    was = _side([(rows[3]["legal_basis"], 9.0), (rows[3]["purpose"], 16.0), (rows[3]["information"], 9.5)])
+    text = text.replace("\n".join(was), "\n".join([*odd, "柄等)"]))
+    got, warnings = _annex_rows(text)
+    assert got == rows[:3] and warnings  # the rows after it would not know their numbers
+
+
+def _annex_blocks(r: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """A row's name, ①-③ and ④-⑦ blocks as `_annex_text` prints them."""
+    w = _ANNEX_WIDTHS
+    head = _side([(r["legal_basis"], w[1]), (r["purpose"], w[2]), (r["information"], w[3])])
+    tail = ["", *_wrap(r["subjects_band"], w[4]), "",
+            *_side([(r["subjects_scope"], w[5]), (r["methods"], w[6]), (r["timing"], w[7])])]
+    return [r["recipient"]], head, tail
+
+
+def test_side_by_side_rows_out_of_order_or_cut_by_a_page_break() -> None:
+    rows = [_annex_row(n) for n in range(1, 10)]
+    text = _annex_text(rows[:6])
+    name, head, tail = _annex_blocks(rows[6])  # its cells drawn out of order: name, band to timing, then ①-③
+    text += "\n\n" + "\n".join([*name, *tail, "", *head])
+    (name8, head8, tail8), (name9, head9, tail9) = _annex_blocks(rows[7]), _annex_blocks(rows[8])
+    header = ["", "④対象となる本", "⑤対象となる本人の範囲", "⑥提供方法", "⑦時期・頻度", "人の数"]
+    # a page break cuts rows 8 and 9: their names and ①-③ end one page, their ④-⑦ start the next
+    text += "\n\n" + "\n".join([*name8, "", *head8, "", *name9, "", *head9, *header, *tail8, *tail9])
+    got, warnings = _annex_rows(text)
+    assert got == rows and not warnings

@@ -20,6 +20,7 @@ from extractor.forms.rows import annex_kind
 from extractor.forms.spec import FormSpec
 from extractor.normalise import label_key
 from extractor.text.dump.lines import Line
+from extractor.text.dump.sidelist import side_rows
 
 Block = list[Line]
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
@@ -38,7 +39,7 @@ def annex_events(spec: FormSpec, lines: list[Line]) -> Iterator[Event]:
     """AnnexTitle / AnnexRow events of the lists in an annex's lines."""
     for kind, part in _lists(spec, lines):
         yield AnnexTitle(kind)
-        yield from _rows(spec, kind, _blocks(spec, part))
+        yield from _rows(spec, kind, _blocks(spec, part), part)
 
 
 def _lists(spec: FormSpec, lines: list[Line]) -> Iterator[tuple[str, list[Line]]]:
@@ -103,9 +104,12 @@ def _find_rows(blocks: list[Block], bands: tuple[str, ...], methods: tuple[str, 
     return rows
 
 
-def _rows(spec: FormSpec, kind: str, blocks: list[Block]) -> Iterator[Event]:
+def _rows(spec: FormSpec, kind: str, blocks: list[Block], part: list[Line]) -> Iterator[Event]:
     bands, methods = _options(spec, kind, "subjects_band"), _options(spec, kind, "methods")
     rows = _find_rows(_split_glued(blocks, bands + methods), bands, methods)
+    if not rows:
+        yield from side_rows(spec, kind, part, bands, methods)
+        return
     basis_start = _basis_start([r.head[-3] for r in rows if r is not None and len(r.head) == 4])
     read = [(row, _values(row, bands, methods, basis_start)) for row in rows if row is not None]
     skipped = len(rows) - sum(1 for _, v in read if v is not None)
