@@ -21,15 +21,16 @@ import sys
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
 
 import typer
-from rich.console import Console
 
 from extractor.errors import ExitCode, ExtractorError
 from extractor.model import ExtractOptions
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from extractor.batch.runner import Observer
 
 app = typer.Typer(
@@ -71,6 +72,13 @@ def main(
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """Extract Japanese 特定個人情報保護評価書 (PIA) PDFs and text dumps into Parquet tables."""
+
+
+def _console(**options: Any) -> Console:
+    """A rich console, imported when first needed: a run starts its workers before it loads rich."""
+    from rich.console import Console
+
+    return Console(**options)
 
 
 def _fail(console: Console, message: str, code: int) -> NoReturn:
@@ -172,12 +180,12 @@ def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEF
     """Extract documents into OUT/<table>/ Parquet datasets; re-running resumes where it stopped."""
     from extractor.batch.sandbox import Limits, LocalPool
 
-    console = Console(stderr=True)
     paths = _resolve_inputs(inputs)
     limits = Limits(timeout_s=timeout, ocr_page_s=ocr_page_timeout, max_memory_mb=max_memory_mb or None,
                     recycle_rss_mb=recycle_memory_mb)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     pool = None if cluster else LocalPool(workers, limits).start(_known_inputs(paths))  # before the imports below
+    console = _console(stderr=True)
     if pool is not None:
         _import_pyarrow_without_numpy()
     try:
@@ -217,11 +225,11 @@ def status(
     """What an output directory holds: documents by status, failures by kind, rows per table, warnings."""
     from extractor.batch.report import print_status
 
-    console = Console()
+    console = _console()
     try:
         print_status(console, out, limit)
     except ExtractorError as exc:
-        _fail(Console(stderr=True), str(exc), exc.exit_code)
+        _fail(_console(stderr=True), str(exc), exc.exit_code)
 
 
 @app.command()
@@ -234,7 +242,7 @@ def compact(
     """Merge the small part files of an output dataset and drop rows superseded by later runs."""
     from extractor.batch.runner import compact_output
 
-    console = Console(stderr=True)
+    console = _console(stderr=True)
     try:
         before, after, rows = compact_output(out, target_part_docs)
     except ExtractorError as exc:
@@ -254,7 +262,7 @@ def debug(
     """Draw what the layout stage saw on a page (cells, legend boxes, free lines, row numbers) as a PNG."""
     from extractor.layout.debug import debug_page
 
-    console = Console(stderr=True)
+    console = _console(stderr=True)
     target = out or pdf.with_name(f"{pdf.stem}.p{page}.png")
     try:
         debug_page(pdf, page, target, dpi)
@@ -303,13 +311,13 @@ def query(
 ) -> None:
     from extractor.explore import query as q
 
-    console = Console(stderr=True)
+    console = _console(stderr=True)
     with _explore_errors(console):
         table = q.run_query(out, sql)
     if csv or json:
         (q.write_json if json else q.write_csv)(table, sys.stdout)
     else:
-        q.print_table(table, Console(soft_wrap=True))
+        q.print_table(table, _console(soft_wrap=True))
 
 
 @app.command()
@@ -322,7 +330,7 @@ def export(
     """Export the tables: CSV (UTF-8 with BOM), one XLSX workbook, or SQLite with full-text search and views."""
     from extractor.explore.export import export as run_export
 
-    console = Console(stderr=True)
+    console = _console(stderr=True)
     with _explore_errors(console):
         for path in run_export(out, to, dest, ja):
             console.print(f"wrote {path}", highlight=False)
@@ -338,7 +346,7 @@ def serve(
     """Browse the tables in a local web explorer (Datasette) on 127.0.0.1; Ctrl-C stops it."""
     from extractor.explore.serve import serve as run_serve
 
-    with _explore_errors(Console(stderr=True)):
+    with _explore_errors(_console(stderr=True)):
         run_serve(out, port, dest, announce=lambda url: print(url, flush=True))
 
 
@@ -349,7 +357,7 @@ def schema(
     """Print the output contract: every table and column, with its Japanese label and meaning."""
     from extractor.explore.contract import contract_text
 
-    with _explore_errors(Console(stderr=True)):
+    with _explore_errors(_console(stderr=True)):
         print(contract_text(table), end="")
 
 
