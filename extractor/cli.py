@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from extractor.batch.runner import Observer
+    from extractor.batch.sandbox import Limits, LocalPool
 
 app = typer.Typer(
     help="Extract Japanese 特定個人情報保護評価書 (PIA) PDFs and text dumps into Parquet tables.",
@@ -119,6 +120,16 @@ def _resolve_inputs(inputs: list[Path] | None) -> list[Path]:
     return [default]
 
 
+def _local_pool(paths: list[Path], workers: int, limits: Limits) -> LocalPool:
+    """The workers, started before anything heavy is imported (their start-up overlaps the parent's),
+    then pyarrow for the parent."""
+    from extractor.batch.sandbox import LocalPool
+
+    pool = LocalPool(workers, limits).start(_known_inputs(paths))
+    _import_pyarrow_without_numpy()
+    return pool
+
+
 def _import_pyarrow_without_numpy() -> None:
     """pyarrow imports NumPy, when it is installed, only to convert to and from NumPy arrays; a local
     run's parent builds its tables from Python lists and never converts, so it loads pyarrow with NumPy
@@ -178,16 +189,14 @@ def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEF
         part_docs: PartDocs = 200, merge: Merge = True, quiet: Quiet = False, log_json: LogJson = None,
         ocr: Ocr = OcrChoice.auto, ocr_page_timeout: OcrPageTimeout = 60.0) -> None:
     """Extract documents into OUT/<table>/ Parquet datasets; re-running resumes where it stopped."""
-    from extractor.batch.sandbox import Limits, LocalPool
+    from extractor.batch.sandbox import Limits
 
     paths = _resolve_inputs(inputs)
     limits = Limits(timeout_s=timeout, ocr_page_s=ocr_page_timeout, max_memory_mb=max_memory_mb or None,
                     recycle_rss_mb=recycle_memory_mb)
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    pool = None if cluster else LocalPool(workers, limits).start(_known_inputs(paths))  # before the imports below
+    pool = None if cluster else _local_pool(paths, workers, limits)
     console = _console(stderr=True)
-    if pool is not None:
-        _import_pyarrow_without_numpy()
     try:
         from extractor.batch.runner import RunOptions, run_batch
 
