@@ -90,17 +90,48 @@ class _Search:
         frags, found, most = self.frags, self.found, self.most
         n, k = len(frags), len(self.widths)
         placed: list[list[tuple[int, str]]] = [[] for _ in range(k)]  # per column: (line, fragment)
+        last: list[float] = [0.0] * k  # the width of each column's last fragment (when it has one)
         fws = [[width(f) for f in fr] for fr in frags]
         runs = [[width(m.group()) if (m := _RUN.match(f)) else None for f in fr] for fr in frags]
         steps = self.steps
+        ends = 0  # the ends reached with every column started (each one a way)
+        # What is dealt from a line on hangs only on the line, how many columns have started and the widths of
+        # their last fragments (those of loose and single columns kept as 0: never asked for); the texts it
+        # finds, on what came before too.  A line reached again in the same state, after a search from it
+        # found no way, finds none again in as many steps: those steps are counted without taking them, and
+        # where they would have stopped the search (`most` passed, which no step of it changes, or one step
+        # past `_MAX_STEPS`), it stops with the count it would have had.
+        dead: dict[tuple[float, ...], int] = {}
 
         def line(i: int, opened: int) -> bool:
             nonlocal steps
+            if i == n:
+                return walk(i, opened)
+            key = (i, opened, *last[:opened])
+            took = dead.get(key)
+            if took is not None:  # as the search from here did before: `took` steps, or a stop within them
+                if len(found) > most:
+                    steps += 1
+                    return False
+                if steps + took > _MAX_STEPS:
+                    steps = _MAX_STEPS + 1
+                    return False
+                steps += took
+                return True
+            steps0, ends0 = steps, ends
+            ok = walk(i, opened)
+            if ok and ends == ends0:
+                dead[key] = steps - steps0
+            return ok
+
+        def walk(i: int, opened: int) -> bool:
+            nonlocal steps, ends
             steps += 1
             if steps > _MAX_STEPS or len(found) > most:
                 return False
             if i == n:
                 if opened == k:
+                    ends += 1
                     texts = tuple("".join(f for _, f in col) for col in placed)
                     cost = sum(col[-1][0] - col[0][0] + 1 - len(col) for col in placed)
                     found[texts] = min(cost, found.get(texts, cost))
@@ -110,14 +141,15 @@ class _Search:
                 return line(i + 1, opened)
             return deal(i, fr, fws[i], runs[i], len(fr) - 1, 0, 0, opened)
 
-        deal = self._dealer(placed, line)
+        deal = self._dealer(placed, last, line)
         ok = line(0, 0)
         self.steps = steps
         if not ok:
             return None
         return sorted((cost, t) for t, cost in found.items())
 
-    def _dealer(self, placed: list[list[tuple[int, str]]], line: Callable[[int, int], bool]) -> _Deal:
+    def _dealer(self, placed: list[list[tuple[int, str]]], last: list[float], line: Callable[[int, int], bool]
+                ) -> _Deal:
         """The search within one line: its fragments, from the j-th on, to columns from c0 on, `opened` of them
         holding fragments so far; at the line's end, on to the next (`line`).  False when the search stops.
         A column starts only once the one left of it has, so the columns holding fragments are always the
@@ -130,7 +162,8 @@ class _Search:
         wide = [w + (LOOSE_SLACK if lo else WIDE_SLACK) for w, lo in zip(self.widths, loose, strict=True)]
         full_at = [w - FULL_SLACK for w in self.widths]  # `full`, with the column's bounds worked out once
         word_at = [w - WIDE_SLACK for w in self.widths]
-        last: list[float] = [0.0] * k  # the width of each column's last fragment (when it has one)
+        # a loose or single column's last width is never asked for: kept as 0, the lines' states are fewer
+        kept = [not (lo or si) for lo, si in zip(loose, single, strict=True)]
 
         def deal(i: int, fr: list[str], fw: list[float], rw: list[float | None], rest: int, j: int, c0: int,
                  opened: int) -> bool:
@@ -148,12 +181,12 @@ class _Search:
                     if not (loose[c] or lw >= full_at[c] or (run is not None and lw + run > word_at[c])):
                         continue  # the column's line is not full
                     col.append((i, frag))
-                    last[c] = w
+                    last[c] = w if kept[c] else 0.0
                     ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, opened) if rest else line(i + 1, opened)
                     last[c] = lw
                 else:
                     col.append((i, frag))
-                    last[c] = w
+                    last[c] = w if kept[c] else 0.0
                     ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, c + 1) if rest else line(i + 1, c + 1)
                 col.pop()
                 if not ok:
