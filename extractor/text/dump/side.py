@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 FULL_SLACK = 1.0  # a line this much narrower than its column still counts as full
 WIDE_SLACK = 0.5  # a fragment may be this much wider than the widest first line seen
@@ -26,6 +26,7 @@ LOOSE_SLACK = 2.0  # the same, for a column whose cells are checked by what they
 _MAX_STEPS = 20000  # search steps before a block counts as not settled
 _RUN = re.compile(r"[0-9A-Za-z.,]+")
 Dealing = tuple[int, tuple[str, ...]]  # (silent lines inside cells, the column texts)
+_Deal = Callable[[int, list[str], list[float], list[float | None], int, int, int, int], bool]
 
 
 @lru_cache(maxsize=65536)
@@ -43,12 +44,20 @@ def dealings(lines: Sequence[str], widths: Sequence[float], most: int = 64, loos
     """Every way the block's lines can be dealt to the columns (`widths`, in order); None when too many.
     A `loose` column is one whose cells the caller checks by what they say (a band, a method): its width
     only bounds a line loosely, and any line of it may go on.  A `single` column's cells are one line."""
+    ways = _dealings(tuple(lines), tuple(widths), most, tuple(loose), tuple(single))
+    return None if ways is None else list(ways)
+
+
+@lru_cache(maxsize=16384)
+def _dealings(lines: tuple[str, ...], widths: tuple[float, ...], most: int, loose: tuple[bool, ...],
+              single: tuple[bool, ...]) -> tuple[Dealing, ...] | None:
+    """`dealings`, remembered: the same block is searched again with the same columns (a list is read twice)."""
     frags = [fragments(ln) for ln in lines]
     if sum(map(len, frags)) < len(widths) or max(map(len, frags), default=0) > len(widths):
-        return []  # a column without a fragment, or a line with more fragments than columns
+        return ()  # a column without a fragment, or a line with more fragments than columns
     pad = [False] * len(widths)
-    search = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad])
-    return search.run()
+    ways = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad]).run()
+    return None if ways is None else tuple(ways)
 
 
 def full(line: str, after: str, column: float) -> bool:
@@ -74,49 +83,114 @@ class _Search:
     steps: int = 0
     found: dict[tuple[str, ...], int] = field(default_factory=dict)
 
-    @cached_property
-    def _started_by(self) -> int:
-        return next((i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))
-
     def run(self) -> list[Dealing] | None:
-        k = len(self.widths)
+        """A depth-first search: line by line, each fragment to a column right of the one before it on its
+        line.  Every line reached (and the end) is one step; past `_MAX_STEPS` steps, or more than `most`
+        ways found, the search stops."""
+        frags, found, most = self.frags, self.found, self.most
+        n, k = len(frags), len(self.widths)
         placed: list[list[tuple[int, str]]] = [[] for _ in range(k)]  # per column: (line, fragment)
-        if not self._line(0, placed):
-            return None
-        return sorted((cost, t) for t, cost in self.found.items())
+        last: list[float] = [0.0] * k  # the width of each column's last fragment (when it has one)
+        fws = [[width(f) for f in fr] for fr in frags]
+        runs = [[width(m.group()) if (m := _RUN.match(f)) else None for f in fr] for fr in frags]
+        steps = self.steps
+        ends = 0  # the ends reached with every column started (each one a way)
+        # What is dealt from a line on hangs only on the line, how many columns have started and the widths of
+        # their last fragments (those of loose and single columns kept as 0: never asked for); the texts it
+        # finds, on what came before too.  A line reached again in the same state, after a search from it
+        # found no way, finds none again in as many steps: those steps are counted without taking them, and
+        # where they would have stopped the search (`most` passed, which no step of it changes, or one step
+        # past `_MAX_STEPS`), it stops with the count it would have had.
+        dead: dict[tuple[float, ...], int] = {}
 
-    def _line(self, i: int, placed: list[list[tuple[int, str]]]) -> bool:
-        self.steps += 1
-        if self.steps > _MAX_STEPS or len(self.found) > self.most:
-            return False
-        if i == len(self.frags):
-            if all(placed):
-                texts = tuple("".join(f for _, f in col) for col in placed)
-                cost = sum(col[-1][0] - col[0][0] + 1 - len(col) for col in placed)
-                self.found[texts] = min(cost, self.found.get(texts, cost))
-            return True
-        return self._deal(i, 0, 0, placed)
+        def line(i: int, opened: int) -> bool:
+            nonlocal steps
+            if i == n:
+                return walk(i, opened)
+            key = (i, opened, *last[:opened])
+            took = dead.get(key)
+            if took is not None:  # as the search from here did before: `took` steps, or a stop within them
+                if len(found) > most:
+                    steps += 1
+                    return False
+                if steps + took > _MAX_STEPS:
+                    steps = _MAX_STEPS + 1
+                    return False
+                steps += took
+                return True
+            steps0, ends0 = steps, ends
+            ok = walk(i, opened)
+            if ok and ends == ends0:
+                dead[key] = steps - steps0
+            return ok
 
-    def _open(self, i: int, c: int, frag: str, placed: list[list[tuple[int, str]]]) -> bool:
-        w = self.widths[c]
-        if width(frag) > w + (LOOSE_SLACK if self.loose[c] else WIDE_SLACK) or (c and not placed[c - 1]):
-            return False
-        if placed[c] and self.single[c]:
-            return False
-        if not placed[c] and self._started_by < i:  # every column starts by the first line of two or more cells
-            return False
-        return not placed[c] or self.loose[c] or full(placed[c][-1][1], frag, w)
-
-    def _deal(self, i: int, j: int, c0: int, placed: list[list[tuple[int, str]]]) -> bool:
-        if j == len(self.frags[i]):
-            return self._line(i + 1, placed)
-        frag = self.frags[i][j]
-        for c in range(c0, len(self.widths)):
-            if not self._open(i, c, frag, placed):
-                continue
-            placed[c].append((i, frag))
-            ok = self._deal(i, j + 1, c + 1, placed)
-            placed[c].pop()
-            if not ok:
+        def walk(i: int, opened: int) -> bool:
+            nonlocal steps, ends
+            steps += 1
+            if steps > _MAX_STEPS or len(found) > most:
                 return False
-        return True
+            if i == n:
+                if opened == k:
+                    ends += 1
+                    texts = tuple("".join(f for _, f in col) for col in placed)
+                    cost = sum(col[-1][0] - col[0][0] + 1 - len(col) for col in placed)
+                    found[texts] = min(cost, found.get(texts, cost))
+                return True
+            fr = frags[i]
+            if not fr:  # a line without fragments
+                return line(i + 1, opened)
+            return deal(i, fr, fws[i], runs[i], len(fr) - 1, 0, 0, opened)
+
+        deal = self._dealer(placed, last, line)
+        ok = line(0, 0)
+        self.steps = steps
+        if not ok:
+            return None
+        return sorted((cost, t) for t, cost in found.items())
+
+    def _dealer(self, placed: list[list[tuple[int, str]]], last: list[float], line: Callable[[int, int], bool]
+                ) -> _Deal:
+        """The search within one line: its fragments, from the j-th on, to columns from c0 on, `opened` of them
+        holding fragments so far; at the line's end, on to the next (`line`).  False when the search stops.
+        A column starts only once the one left of it has, so the columns holding fragments are always the
+        leftmost `opened` ones: a fragment may go to one of them or start the next.  A fragment put where the
+        rest of its line cannot follow (too few columns right of it) never reaches the next line, so such
+        columns are not tried: the lines reached, and so the steps counted, are the same."""
+        k = len(self.widths)
+        started_by = next((i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))
+        loose, single = self.loose[:k], self.single[:k]
+        wide = [w + (LOOSE_SLACK if lo else WIDE_SLACK) for w, lo in zip(self.widths, loose, strict=True)]
+        full_at = [w - FULL_SLACK for w in self.widths]  # `full`, with the column's bounds worked out once
+        word_at = [w - WIDE_SLACK for w in self.widths]
+        # a loose or single column's last width is never asked for: kept as 0, the lines' states are fewer
+        kept = [not (lo or si) for lo, si in zip(loose, single, strict=True)]
+
+        def deal(i: int, fr: list[str], fw: list[float], rw: list[float | None], rest: int, j: int, c0: int,
+                 opened: int) -> bool:
+            # fragment j of line i, `rest` fragments after it on the line
+            frag, w, run = fr[j], fw[j], rw[j]
+            top = opened if started_by < i else opened + 1  # every column starts by the first line of two or more
+            for c in range(c0, min(k - rest, top)):
+                if w > wide[c]:
+                    continue
+                col = placed[c]
+                if c < opened:
+                    if single[c]:
+                        continue
+                    lw = last[c]
+                    if not (loose[c] or lw >= full_at[c] or (run is not None and lw + run > word_at[c])):
+                        continue  # the column's line is not full
+                    col.append((i, frag))
+                    last[c] = w if kept[c] else 0.0
+                    ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, opened) if rest else line(i + 1, opened)
+                    last[c] = lw
+                else:
+                    col.append((i, frag))
+                    last[c] = w if kept[c] else 0.0
+                    ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, c + 1) if rest else line(i + 1, c + 1)
+                col.pop()
+                if not ok:
+                    return False
+            return True
+
+        return deal
