@@ -103,3 +103,53 @@ def test_an_ocr_read_section_heading_is_the_part_section_of_its_number() -> None
     assert ocr_section_title(part, 2, "基本靖幸") == "基本情報"  # half of it read right
     assert ocr_section_title(part, 2, "住民票情報ファイル") == "住民票情報ファイル"  # a value, not this heading
     assert ocr_section_title(part, 99, "基本靖幸") == "基本靖幸"  # no such section
+
+
+def test_an_ocr_read_question_is_the_outline_question_clearly_closest_to_it() -> None:
+    from extractor.forms.lookup import ocr_question
+
+    spec = load_spec(LAYOUT_DIR / "basic_h30.yaml")
+    linking = "目的を超えた紐付け、事務に必要のない情報との紐付けが行われるリスクへの対策は十分か"
+    assert ocr_question(spec, "IV", linking.replace("紐付け、", "弓付け、")) == linking
+    outside = "目的外の入手が行われるリスクへの対策は十分か"
+    assert ocr_question(spec, "IV", "目的 外の入手が行われるリスクヘへの対策は十分か") == outside
+    # spaced as OCR spaces it: the same key is the outline's question
+    transfer = "不正な提供・移転が行われるリスクへの対策は十分か"
+    assert ocr_question(spec, "IV", "不正な提供・移転が行われ るリスクへの対策は十分か") == transfer
+    assert ocr_question(spec, "IV", "何か別のこと") == "何か別のこと"  # close to none: as read
+    assert ocr_question(spec, "II", outside) == outside  # no questions in that part: as read
+
+
+def test_the_one_section_that_prints_a_question() -> None:
+    spec = load_spec(LAYOUT_DIR / "basic_h30.yaml")
+    own = spec.own_section("IV", "不正な提供・移転が行われるリスクへの対策は十分か")
+    assert own is not None and own.section == 5
+    assert spec.own_section("IV", "目的外の入手が行われるリスクへの対策は十分か") is None  # printed in 2 and 6
+    assert spec.own_section("III", "不正な提供・移転が行われるリスクへの対策は十分か") is None  # not in that part
+
+
+def test_a_question_under_a_missed_section_heading_is_rated_in_its_own_section(tmp_path: Path) -> None:
+    """A 様式2 Ⅳ question the form prints in one section only, read under the section before (its
+    heading lost), is rated in its own section, with a warning; nothing else moves."""
+    data = random_assessment(5, "basic", 1)
+    original = tmp_path / "doc.pdf"
+    render_pdf(data, original, RenderStyle())
+    doc = pymupdf.open(original)
+    heading = "特定個人情報の提供・移転(委託や情報提供ネットワークシステムを通じた提供を除く。)"
+    page = next(p for p in doc if p.search_for("委託先における不正な使用等"))
+    hits = [r for r in page.search_for("特定個人情報の提供・移転")]
+    assert hits, "the fixture prints Ⅳ5's heading on the page of Ⅳ4"
+    for r in hits:
+        page.add_redact_annot(pymupdf.Rect(page.rect.x0, r.y0 - 1, page.rect.x1, r.y1 + 1))
+    page.apply_redactions(graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
+    damaged = tmp_path / "damaged.pdf"
+    doc.save(damaged)
+    q = "不正な提供・移転が行われるリスクへの対策は十分か"
+    before, after = extract_document(original), extract_document(damaged)
+    want = [(r.section_no, r.section, r.answer) for r in before.risk_ratings if r.question == q]
+    got = [(r.section_no, r.answer) for r in after.risk_ratings if r.question == q]
+    assert want and want[0][0] == 5 and want[0][1] == heading
+    assert got == [(5, want[0][2])]
+    assert any(f"'{q}'" in w and "heading was missed; rated in 5" in w for w in after.document.warnings)
+    others = {(r.section_no, r.question, r.answer) for r in before.risk_ratings if r.question != q}
+    assert {(r.section_no, r.question, r.answer) for r in after.risk_ratings if r.question != q} == others

@@ -126,3 +126,44 @@ def test_an_ocr_answer_one_character_off_a_single_option_is_that_option() -> Non
     assert not resolve_misread("課題がされてる", legend, ()).found  # two characters off: not guessed
     assert not resolve_misread("十分でる", [(1, "十分である"), (2, "十分でない")], ()).found  # near both
     assert not resolve_misread("有る", [(1, "有り"), (2, "無し")], ()).found  # too short to tell
+
+
+def test_the_legend_mark_as_ocr_reads_it_still_opens_the_legend() -> None:
+    """OCR reads ＜ as く or ぐ and splits 選択肢: `[ 500人未満 ぐ選択 肢` / `1) 500人以上 2) 500人未満`."""
+    from extractor.forms.patterns import patterns
+
+    mark = patterns().legend_mark
+    for text in ("＜選択肢＞", "く選択肢>", "ぐく選択肢>", "選択肢>", "＜選択肢", "ぐ選択 肢 1) 500人以上"):
+        assert mark.search(text), text
+    for text in ("選択肢とは", "続く選択肢", "選択肢"):  # no bracket, no option after it: not the mark
+        assert not mark.search(text), text
+    cell = _cell([(10, "["), (60, "500人未満"), (160, "ぐ選択"), (190, "肢")],
+                 [(160, "1)"), (180, "500人以上"), (250, "2)"), (270, "500人未満")])
+    read = parse_choice([cell])
+    assert read.answer == "500人未満"
+    assert read.legend == ((1, "500人以上"), (2, "500人未満"))
+
+
+def test_born_digital_legend_cells_split_as_before() -> None:
+    cell = _cell([(10, "["), (40, "十分である"), (120, "]"), (160, "＜選択肢＞")],
+                 [(160, "1)"), (180, "特に力を入れている"), (300, "2)"), (320, "十分である")])
+    read = parse_choice([cell])
+    assert read.answer == "十分である" and read.legend == ((1, "特に力を入れている"), (2, "十分である"))
+
+
+def test_a_band_whose_zeros_ocr_misread_is_the_form_band_of_its_shape() -> None:
+    """OCR reads the zeros of `500人以上1,000人未満` as 9s or 6s; the leading digits and lengths still
+    tell the form's bands apart.  Only the form's spelling is taken, and only when one band fits."""
+    from extractor.forms.choices import number_shape, resolve_misread
+
+    staff = ("10人未満", "10人以上50人未満", "50人以上100人未満", "100人以上500人未満", "500人以上1,000人未満",
+             "1,000人以上")
+    assert resolve_misread("599人以上 1,099人未満", [], staff) == Resolved("500人以上1,000人未満", 5, True)
+    assert resolve_misread("199人以上500人未満", [(4, "199人以上500人未満")], staff) == Resolved(
+        "100人以上500人未満", 4, True)
+    assert resolve_misread("1,699人以上", [], staff) == Resolved("1,000人以上", 6, True)
+    assert not resolve_misread("899人以上1,099人未満", [], staff).found  # a leading digit misread: no band
+    assert not resolve_misread("59人以上199人未満」", [], staff).found  # other words: no band
+    assert not resolve_misread("1,699人以上", [(1, "1,000人以上")], ()).found  # a printed legend alone is OCR too
+    assert number_shape("599人以上1099人未満") == "5/3人以上1/4人未満" and number_shape("十分である") is None
+    assert len({number_shape(o.replace(",", "")) for o in staff}) == len(staff)

@@ -116,3 +116,34 @@ def test_layout_directories_override_the_package_files_by_name(edit_layout) -> N
         all_specs()
     edit_layout("full_h30.yaml", "target: files.subject_band", "target: files.subjects_band")
     assert {s.id for s in all_specs()} == {"basic_h30", "focused_h30", "full_h30"}
+
+
+def test_a_part_heading_is_told_by_its_numeral_and_title_one_misread_character_allowed() -> None:
+    from extractor.forms.rows import part_heading
+
+    spec = load_spec(LAYOUT_DIR / "basic_h30.yaml")
+    assert part_heading(spec, "Ⅱ しきい値判断項目").key == "II"  # type: ignore[union-attr]
+    assert part_heading(spec, "Ⅱ しきい値麟断項目").key == "II"  # type: ignore[union-attr]  # OCR
+    assert part_heading(spec, "Ⅱ しきい人徳列相結果") is None  # three off: not this heading
+    assert part_heading(spec, "Ⅳ しきい値麟断項目") is None  # the numeral must match
+
+
+def test_a_stamp_whose_closing_bracket_ocr_lost_is_read_where_its_line_ends() -> None:
+    from extractor.forms.rows import stamp_version
+
+    assert stamp_version("[平成30年5月 様式2]") == "平成30年5月 様式2"
+    assert stamp_version("[平成30年5月 様式2") == "平成30年5月 様式2"
+    assert stamp_version("[平成30年5月 様式2\n特定個人情報保護評価書") == "平成30年5月 様式2"
+    assert stamp_version("[平成30年5月 様式2 号外") is None  # more text follows: not a stamp as printed
+
+
+def test_a_title_ocr_misread_by_one_character_still_tells_the_form() -> None:
+    from extractor.forms.rows import stamp_version
+
+    head = "特定個人情報保護評価書({})"
+    assert detect_form(head.format("基礎項日評価書")).form_type == "basic"
+    assert detect_form(head.format("重点項日評価書")).form_type == "focused"  # not 全項目 (点項日 is two off)
+    assert detect_form(head.format("全項日評価書")).form_type == "full"
+    assert detect_form(head.format("重点項目評価書")).form_type == "focused"  # exact titles first
+    assert detect_form(head.format("基礎頂日評恤書")).form_type is None  # three off: not told
+    assert stamp_version("|平成26年4月 様式2|") == "平成26年4月 様式2"  # brackets read as bars

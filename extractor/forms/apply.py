@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer, resolve_misread
 from extractor.forms.events import AnnexRow, ChoiceRead, Labeled, ValueSource, Where
-from extractor.forms.lookup import ocr_risk_title
+from extractor.forms.lookup import ocr_question, ocr_risk_title
 from extractor.forms.patterns import patterns
 from extractor.forms.spec import Field, FormSpec
 from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow, RiskRow
@@ -133,6 +133,9 @@ def bind_risk_row(binder: Binder, e: Labeled) -> None:
     """A ＜選択肢＞ answer in a risk part: a risk_ratings row in the current section and risk."""
     st = binder.state
     question = strip_item_number(e.label)
+    part = st.part.key if st.part else ""
+    if binder.result.document.ocr_pages:
+        question = ocr_question(binder.spec, part, question)
     resolved = resolve(e.value.choice(), binder.spec.question_options(question), bool(binder.result.document.ocr_pages))
     if not resolved.found:
         where = f"{st.part.numeral if st.part else ''}{st.section_no or ''}"
@@ -140,16 +143,31 @@ def bind_risk_row(binder: Binder, e: Labeled) -> None:
                           f"＜選択肢＞ options; left empty")
     per_file = bool(st.part and st.part.per_file)
     file_no = (st.risk_file_no or (st.file.file_no if st.file else None) or 1) if per_file else None
-    part = st.part.key if st.part else ""
     risk = st.risk
     if binder.result.document.ocr_pages:
         risk = ocr_risk_title(binder.spec, part, st.section_no, st.risk_no, risk)
-    row = RiskRow(binder.doc_id, file_no, part, st.section_no, st.section, st.risk_no, risk, question,
+    section_no, section = _section_of_question(binder, part, question, e.where)
+    row = RiskRow(binder.doc_id, file_no, part, section_no, section, st.risk_no, risk, question,
                   resolved.text, resolved.code)
     binder.result.risk_ratings.append(row)
     binder.touch(row, e.where)
-    if st.section_no is None and per_file:
+    if section_no is None and per_file:
         st.unsectioned.append(row)
+
+
+def _section_of_question(binder: Binder, part: str, question: str, where: Where) -> tuple[int | None, str | None]:
+    """The section a risk question is rated in: the open one, unless the form prints the question in
+    one other section of the part only — then that section's heading was missed (a misread scan, a
+    dump that lost it) and the question itself says where it belongs."""
+    st = binder.state
+    own = binder.spec.own_section(part, question)
+    if own is None or own.section == st.section_no:
+        return st.section_no, st.section
+    if st.section_no is not None:
+        page = f" (page {where.page})" if where.page else ""
+        binder.result.warn(f"'{question}'{page} is a question of section {own.section} {own.title}, read under "
+                           f"section {st.section_no}: its own section's heading was missed; rated in {own.section}")
+    return own.section, own.title
 
 
 # ---------------------------------------------------------------- names, one record each

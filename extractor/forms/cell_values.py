@@ -204,8 +204,7 @@ def parse_choice(cells: list[Cell]) -> ChoiceRead:
     """The answer of a choice cell (`[ 十分である ]`) and its printed legend options."""
     lines = [line for cell in cells for line in cell.lines]
     legend_lines = [line.text for cell in cells for box in cell.inner for line in box.lines]
-    word = patterns().words.legend_mark
-    mark = next((w for ln in lines for w in ln.words if word in w.text), None)
+    mark = _legend_mark_word(lines)
     answer_parts: list[str] = []
     own_legend: list[str] = []
     for line in lines:
@@ -221,6 +220,26 @@ def parse_choice(cells: list[Cell]) -> ChoiceRead:
     text = "\n".join(fold(t) for t in answer_parts)
     legend_text = patterns().legend_mark.sub(" ", " ".join(fold(t) for t in legend_lines))
     return ChoiceRead(answer_of(text), tuple(parse_legend(legend_text)), text)
+
+
+def _legend_mark_word(lines: list[Line]) -> Word | None:
+    """The word where the ＜選択肢＞ mark starts: the word holding it, else (OCR splits and misreads
+    it: `ぐ選択` `肢`) the word where the legend mark pattern starts on its line."""
+    word = patterns().words.legend_mark
+    mark = next((w for ln in lines for w in ln.words if word in w.text), None)
+    if mark is not None:
+        return mark
+    words = [w for ln in lines for w in ln.words]  # in reading order: the mark's first option may be below it
+    texts = [fold(w.text) for w in words]
+    m = patterns().legend_mark.search(" ".join(texts))
+    if m is None:
+        return None
+    end = 0
+    for w, t in zip(words, texts, strict=True):
+        end += len(t) + 1
+        if m.start() < end:
+            return w
+    return None
 
 
 def _split_at(words: list[Word], x: float, y: float) -> tuple[list[Word], list[Word]]:

@@ -186,7 +186,30 @@ def resolve_misread(answer: str | None, legend: Sequence[tuple[int, str]], spec_
         ranked = sorted((edit_distance(key, option_key(opt)), n, opt) for n, opt in options)
         if ranked and ranked[0][0] == 1 and (len(ranked) == 1 or ranked[1][0] >= 3):
             return Resolved(_spec_spelling(ranked[0][2], spec_options), ranked[0][1], True)
-    return Resolved(None, None, False, printed=answer)
+    return _band_of_shape(key, spec_options) or Resolved(None, None, False, printed=answer)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def number_shape(key: str) -> str | None:
+    """A band's shape: each number as its first digit and its length (`599人以上1099人未満` ->
+    `5/3人以上1/4人未満`); None for text without digits.  OCR misreads the zeros of a band (0 as
+    9 or 6) far more than its leading digit, and a form's bands differ in leading digits or lengths."""
+    if not _DIGITS.search(key):
+        return None
+    return _DIGITS.sub(lambda m: f"{m.group()[0]}/{len(m.group())}", key)
+
+
+def _band_of_shape(key: str, spec_options: tuple[str, ...]) -> Resolved | None:
+    """The form's one numeric option with the answer's shape (same words, same leading digits and
+    lengths); None when no option or several have it.  Only the form's own spelling is taken (a
+    printed legend was read by the same OCR)."""
+    shape = number_shape(key)
+    if shape is None:
+        return None
+    hits = [(n, opt) for n, opt in enumerate(spec_options, start=1) if number_shape(option_key(opt)) == shape]
+    return Resolved(hits[0][1], hits[0][0], True) if len(hits) == 1 else None
 
 
 MISREAD_MIN = 4

@@ -144,6 +144,21 @@ def ocr_risk_title(spec: FormSpec, part: str, section_no: int | None, risk_no: i
     return _snap(risk, risks[0], least) if len(risks) == 1 else risk
 
 
+def ocr_question(spec: FormSpec, part: str, question: str, least: float = 0.7, margin: float = 0.1) -> str:
+    """A Ⅲ/Ⅳ question read by OCR, as the form prints it: the part's outline question clearly the
+    closest to the text read (similarity at least `least`, ahead of the next by `margin`); a question
+    read that is not close to one stays as read."""
+    key = label_key(question)
+    texts = {strip_item_number(q) for sec in spec.outline if sec.part == part for r in sec.risks for q in r.questions}
+    exact = [q for q in texts if label_key(q) == key]
+    if exact:
+        return exact[0]
+    ranked = sorted(((_similarity(key, label_key(q)), q) for q in texts), reverse=True)
+    if not ranked or ranked[0][0] < least or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < margin):
+        return question
+    return ranked[0][1]
+
+
 def ocr_section_title(part: Part | None, no: int, title: str, least: float = 0.5) -> str:
     """A numbered section heading read by OCR, as the form prints it: the part's section of that
     number when the title read shares at least half of it (`２．基本靖幸` is `２．基本情報`)."""

@@ -52,6 +52,9 @@ def _chars(word: str) -> str:
     return r"\s*".join(map(re.escape, word))
 
 
+_LEGEND_OPEN = "[<＜〈くぐ]"  # what opens ＜選択肢＞ as printed and as OCR reads it
+
+
 def _build(words: CommonWords) -> Patterns:
     annex = "|".join(map(re.escape, words.annex_words))
     mark = _chars(words.legend_mark)
@@ -60,9 +63,14 @@ def _build(words: CommonWords) -> Patterns:
         part_head=re.compile(r"^\s*(Ⅰ|Ⅱ|Ⅲ|Ⅳ|Ⅴ|Ⅵ|Ⅶ|VII|VI|IV|V|III|II|I)(?![A-Za-z])\s*(.*)$"),
         annex_head=re.compile(rf"^\s*[［\[(（【]?\s*({annex})\s*(\d+)?"),
         annex_ref=re.compile(rf"({annex})\s*(\d+)"),
-        stamp=re.compile(rf"[\[［]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月\s*{_chars(words.stamp_word)}\s*\d)\s*[\]］]"),
-        legend_mark=re.compile(rf"[<＜〈]\s*{mark}\s*[>＞〉]"),
-        legend_start=re.compile(rf"^\s*(?:[<＜〈]\s*{mark}|\d{{1,2}}\s*[)）])"),
+        # OCR reads a bracket as `|`, or loses the closing one where the line ends after the form number
+        stamp=re.compile(rf"[\[［|]\s*((?:平成|令和)\s*\d+\s*年\s*\d+\s*月\s*{_chars(words.stamp_word)}\s*\d)"
+                         rf"\s*(?:[\]］|]|(?=[ \t]*(?:\n|$)))"),
+        # OCR reads the ＜ of ＜選択肢＞ as く or ぐ, or drops a bracket: one bracket, or the first
+        # option right after it, still marks the legend
+        legend_mark=re.compile(rf"{_LEGEND_OPEN}?\s*{mark}\s*(?:[>＞〉]|(?=1\s*[)）]))|[<＜〈]\s*{mark}"),
+        legend_start=re.compile(
+            rf"^\s*(?:{_LEGEND_OPEN}?\s*{mark}\s*(?:[>＞〉]|(?=1\s*[)）]))|[<＜〈]\s*{mark}|\d{{1,2}}\s*[)）])"),
         option_no=re.compile(r"(?:^|(?<=\s)|(?<=[^\d,]))(\d{1,2})\s*[)）]\s*"),
         count=re.compile(rf"[（(]\s*(\d*)\s*[)）]\s*{re.escape(words.count_word)}"),
         closing_row=re.compile(

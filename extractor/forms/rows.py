@@ -56,7 +56,14 @@ def part_heading(spec: FormSpec, text: str) -> Part | None:
     if not m:
         return None
     key, rest = part_key(m.group(1)), label_key(m.group(2))
-    return next((p for p in spec.parts if p.key == key and rest.startswith(label_key(p.title)[:6])), None)
+    return next((p for p in spec.parts if p.key == key and _title_starts(rest, label_key(p.title)[:6])), None)
+
+
+def _title_starts(rest: str, start: str) -> bool:
+    """`rest` starts with `start`, or with it one character misread (OCR: `しきい値麟断項目`): the
+    numeral must match exactly, so one character in six is a misreading, not another title."""
+    head = rest[: len(start)]
+    return len(head) == len(start) and sum(a != b for a, b in zip(head, start, strict=True)) <= (len(start) >= 6)
 
 
 def is_heading_text(spec: FormSpec, text: str) -> bool:

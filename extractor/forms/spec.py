@@ -261,6 +261,20 @@ class FormSpec:
         return self.questions.get(label_key(strip_item_number(question)), ())
 
     @cached_property
+    def question_sections(self) -> dict[str, tuple[OutlineSection, ...]]:
+        """Ⅲ/Ⅳ question key -> the outline sections that print it (one, for most 様式2 questions)."""
+        out: dict[str, list[OutlineSection]] = {}
+        for sec in self.outline:
+            for key in {label_key(strip_item_number(q)) for risk in sec.risks for q in risk.questions}:
+                out.setdefault(key, []).append(sec)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def own_section(self, part: str, question: str) -> OutlineSection | None:
+        """The one section of `part` the form prints `question` in; None when it prints it in several or none."""
+        secs = [s for s in self.question_sections.get(label_key(strip_item_number(question)), ()) if s.part == part]
+        return secs[0] if len(secs) == 1 else None
+
+    @cached_property
     def label_keys(self) -> tuple[str, ...]:
         """Every printed label key of the form (fields, cover, questions), longest first."""
         keys = {k for f in (*self.fields, *self.cover) for k in f.keys} | set(self.questions)
