@@ -17,6 +17,7 @@ from extractor.forms.bind import bind_events
 from extractor.forms.cell_values import label_text
 from extractor.forms.detect import detect_form
 from extractor.forms.rows import RowReader
+from extractor.forms.spec import katakana_vocabulary
 from extractor.layout import Row, RowStream, document_rows
 from extractor.model import (
     DEFAULT_OPTIONS,
@@ -102,7 +103,7 @@ def _stream_pass(data: bytes, doc_id: str, source_path: str, mode: OcrMode,
 
 def _parse_whole(data: bytes, doc_id: str, source_path: str, options: ExtractOptions) -> DocumentResult:
     pages, n_pages = read_pdf(data)
-    scan = read_scanned(data, pages, options.ocr)
+    scan = read_scanned(data, pages, options.ocr, katakana_vocabulary())
     pages = scan.pages
     row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format="pdf-ocr" if scan.ocr_pages else "pdf",
                       n_pages=n_pages, ocr_pages=scan.ocr_pages, ocr_confidence=scan.confidence)

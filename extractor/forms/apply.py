@@ -37,9 +37,13 @@ def resolve(choice: ChoiceRead, options: tuple[str, ...], ocr: bool = False) -> 
     the caller warns with the printed text — because a wrong value is worse than a missing one.  An
     answer read by OCR (`ocr`) may also be one misread character away from a single option."""
     resolved = resolve_answer(choice.answer, choice.legend, options)
-    if resolved.found or not ocr:
+    if not ocr:
         return resolved
-    return resolve_misread(choice.answer, choice.legend, options)
+    if resolved.found and (resolved.text is None or not options or resolved.text in options):
+        return resolved
+    # not found, or found only in a printed legend OCR read the same wrong way (`1,099人以上` twice):
+    # the form's own options settle it, or nothing does
+    return resolve_misread(choice.answer, choice.legend if not resolved.found else (), options)
 
 
 def _text(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:

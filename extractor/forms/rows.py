@@ -36,6 +36,7 @@ from extractor.normalise import clean_line, fold, item_number, label_key, strip_
 
 _BLOCK_NO = re.compile(r"^\s*(\d{1,3})?\s*[:：]?\s*(.*)$", re.S)
 _RISK_NO = re.compile(r"^\s*\d{0,3}\s*[:：]")
+_UNSTOPPED = re.compile(r"^\s*(\d{1,2})\s+(\S.*)$")  # `1 title`: see `RowReader.unstopped_section`
 _SECTION_TAIL = re.compile(r"\s*(?:[\[［].*|[☐□☑■].*)$")
 _CIRCLED_START = re.compile(r"^\s*[①-⑳]")
 ROW_TOL = 2.0  # pt: a row starting this far above a label cell's bottom is still beside it
@@ -241,17 +242,30 @@ class RowReader:
         if block is not None:
             yield from block
             return
-        no = item_number(first)
+        no, numbered = item_number(first), strip_item_number(first)
+        if no is None:
+            no, numbered = self.unstopped_section(first)
         if no is not None and not _CIRCLED_START.match(first):
             self.group = None
-            title = _SECTION_TAIL.sub("", strip_item_number(first)).strip()
+            title = _SECTION_TAIL.sub("", numbered).strip()
             yield Section(no, title, text, where, tuple(cell_items(cell)))
-            if title != strip_item_number(first):  # checkboxes printed in the heading: `[ ] 委託しない`
+            if title != numbered:  # checkboxes printed in the heading: `[ ] 委託しない`
                 yield Labeled(title, CellsValue((cell,)), None, where, in_heading=True)
             self.heading = title
         else:
             yield Note(text, where, tuple(cell_items(cell)))
             self.heading = text if len(cell.lines) <= 2 else None
+
+    def unstopped_section(self, text: str) -> tuple[int | None, str]:
+        """`1 特定個人情報ファイル名`: a section heading whose number lost its full stop (OCR), told by
+        the title being the part's section of that number; (None, text) for any other text."""
+        m = _UNSTOPPED.match(fold(text))
+        if m is None or self.part is None:
+            return None, text
+        no, sections = int(m.group(1)), self.part.sections
+        if 1 <= no <= len(sections) and label_key(m.group(2)) == label_key(sections[no - 1]):
+            return no, m.group(2).strip()
+        return None, text
 
     def heading_below_overflow(self, cell: Cell, where: Where) -> list[Event] | None:
         """`）` / `システム7`: a block heading under the tail of the text above that ran over into its cell."""

@@ -471,3 +471,17 @@ def all_specs() -> tuple[FormSpec, ...]:
 
 
 NOT_FORMS = frozenset({"option_sets.yaml", "summary.yaml", "common.yaml"})
+
+
+@lru_cache(maxsize=1)
+def katakana_vocabulary() -> frozenset[str]:
+    """The katakana words (4 characters or more) the forms print in labels, options and questions:
+    what OCR's misread katakana is mended to (`read.vocabulary`)."""
+    from extractor.read.vocabulary import katakana_words
+
+    texts: list[str] = []
+    for spec in all_specs():
+        texts += [k for f in (*spec.fields, *spec.cover) for k in (f.label, *spec.options_of(f))]
+        texts += [q for sec in spec.outline for r in sec.risks for q in (sec.title, r.title or "", *r.questions)]
+        texts += [t for part in spec.parts for t in (part.title, *part.sections)]
+    return katakana_words(texts)

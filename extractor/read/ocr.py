@@ -31,6 +31,7 @@ from extractor.read.marks import settle_answer_bracket, settle_marks
 from extractor.read.numerals import fix_numeral
 from extractor.read.raster import Image, Raster, prepare
 from extractor.read.tesseract import Glyph, engine, read_line
+from extractor.read.vocabulary import mend
 
 if TYPE_CHECKING:
     import pymupdf
@@ -71,8 +72,9 @@ def render(page: pymupdf.Page, dpi: int) -> Image:
     return np.ascontiguousarray(buf[:, : pix.width])
 
 
-def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> OcrPage:
-    """Words with boxes (pt) and ruling segments of a page read from its image."""
+def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI, vocabulary: frozenset[str] = frozenset()) -> OcrPage:
+    """Words with boxes (pt) and ruling segments of a page read from its image; katakana one
+    character off a `vocabulary` word is that word (`vocabulary.mend`)."""
     raster = prepare(render(page, dpi), dpi)
     glyph_lines = read_regions(raster)
     words: list[Word] = []
@@ -82,6 +84,7 @@ def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI) -> OcrPage:
     for line in glyph_lines:
         line = item_number_stop(bracketed_digits(drop_stray_stops(drop_underscores(in_reading_order(line)))))
         line = fix_numeral(settle_answer_bracket(settle_marks(line, raster)), raster)
+        line = mend_katakana(line, vocabulary)
         doubts += doubtful_spans(line)
         for text, box, conf in words_of_line(line):
             words.append(Word(box[0] * pt, box[1] * pt, box[2] * pt, box[3] * pt, text))
@@ -185,6 +188,29 @@ def recheck(line: list[Glyph], ink: Image, dpi: float) -> list[Glyph]:
     doubt = {k for k in doubt if _window(first, k) not in third}
     specks = {k for k in specks if _window(first, k) not in third}
     return [g._replace(doubt=True) if k in doubt else g for k, g in enumerate(line) if k not in specks]
+
+
+def mend_katakana(line: list[Glyph], vocabulary: frozenset[str]) -> list[Glyph]:
+    """The line with each run of katakana glyphs mended as one word (`vocabulary.mend`), glyph for glyph."""
+    if not vocabulary:
+        return line
+    out = list(line)
+    k = 0
+    while k < len(out):
+        end = k
+        while end < len(out) and _is_katakana(out[end].text):
+            end += 1
+        if end - k >= 4:
+            run = "".join(g.text for g in out[k:end])
+            mended = mend(run, vocabulary)
+            if mended != run:
+                out[k:end] = [g._replace(text=c) for g, c in zip(out[k:end], mended, strict=True)]
+        k = end + 1
+    return out
+
+
+def _is_katakana(text: str) -> bool:
+    return len(text) == 1 and ("ァ" <= text <= "ヴ" or text == "ー")
 
 
 def _window(texts: list[str], k: int) -> str:

@@ -81,8 +81,10 @@ def pages_to_ocr(pages: list[PageContent], mode: OcrMode) -> list[int]:
     return [k for k, p in enumerate(pages) if mode == "always" or not p.words]
 
 
-def read_scanned(data: bytes, pages: list[PageContent], mode: OcrMode) -> ScanReading:
-    """OCR the pages that need it; raises InputError when nothing can be read at all."""
+def read_scanned(data: bytes, pages: list[PageContent], mode: OcrMode,
+                 vocabulary: frozenset[str] = frozenset()) -> ScanReading:
+    """OCR the pages that need it (katakana mended to `vocabulary`: `read.vocabulary`); raises
+    InputError when nothing can be read at all."""
     wanted = pages_to_ocr(pages, mode)
     no_text = all(not p.words for p in pages)
     if not wanted:
@@ -100,14 +102,14 @@ def read_scanned(data: bytes, pages: list[PageContent], mode: OcrMode) -> ScanRe
             raise
         warns = tuple(f"page {pages[k].number} has no text layer and {NOT_INSTALLED}" for k in wanted)
         return ScanReading(pages, 0, None, warns)
-    reading = _read(data, pages, wanted)
+    reading = _read(data, pages, wanted, vocabulary)
     if all(not p.words for p in reading.pages):
         why = "; ".join(reading.warnings) or "OCR found no text on it"
         raise InputError("no_text", f"no page has a text layer (a scanned, image-only PDF) and {why}")
     return reading
 
 
-def _read(data: bytes, pages: list[PageContent], wanted: list[int]) -> ScanReading:
+def _read(data: bytes, pages: list[PageContent], wanted: list[int], vocabulary: frozenset[str]) -> ScanReading:
     from extractor.read import ocr
     from extractor.read.pdf import open_pdf
 
@@ -122,7 +124,7 @@ def _read(data: bytes, pages: list[PageContent], wanted: list[int]) -> ScanReadi
             if k != wanted[0]:  # the first was told before OCR was loaded
                 _tell(k)
             try:
-                got = ocr.ocr_page(doc[k])
+                got = ocr.ocr_page(doc[k], vocabulary=vocabulary)
             except MemoryError:
                 raise
             except Exception as exc:  # one unreadable page must not lose the others

@@ -1,0 +1,39 @@
+"""Katakana of the forms that OCR misread by one character (`read.vocabulary`)."""
+
+from __future__ import annotations
+
+from extractor.forms.spec import katakana_vocabulary
+from extractor.read.ocr import mend_katakana
+from extractor.read.tesseract import Glyph
+from extractor.read.vocabulary import katakana_words, mend
+
+WORDS = frozenset({"システム", "ファイル", "アクセス", "ネットワークシステム"})
+
+
+def test_a_run_one_character_off_a_form_word_is_that_word() -> None:
+    assert mend("収納管理レステム", WORDS) == "収納管理システム"
+    assert mend("情報提供ネットワークレステム", WORDS) == "情報提供ネットワークシステム"
+    assert mend("住民票ファイル", WORDS) == "住民票ファイル"
+
+
+def test_other_katakana_stays_as_read() -> None:
+    assert mend("株式会社ファイン", WORDS) == "株式会社ファイン"  # off in its last character: another word
+    assert mend("アクセル", WORDS) == "アクセル"
+    assert mend("レステ", WORDS) == "レステ"  # too short to tell
+    assert mend("レスデム", WORDS) == "レスデム"  # two characters off
+    assert mend("コンビニエンスストア", WORDS) == "コンビニエンスストア"
+    assert mend("レステム", frozenset()) == "レステム"
+
+
+def test_the_forms_vocabulary_holds_their_katakana_words() -> None:
+    vocabulary = katakana_vocabulary()
+    assert {"システム", "ファイル", "ネットワークシステム"} <= vocabulary
+    assert all(len(w) >= 4 for w in vocabulary)
+    assert katakana_words(["評価書のシステム、サーバ"]) == frozenset({"システム"})
+
+
+def test_glyphs_are_mended_one_for_one_keeping_their_boxes() -> None:
+    line = [Glyph(10 * k, 0, 10 * k + 9, 9, c, 0.9, k == 0) for k, c in enumerate("管理レステム等")]
+    out = mend_katakana(line, WORDS)
+    assert "".join(g.text for g in out) == "管理システム等"
+    assert [(g.x0, g.conf) for g in out] == [(g.x0, g.conf) for g in line]
