@@ -167,3 +167,29 @@ def test_a_band_whose_zeros_ocr_misread_is_the_form_band_of_its_shape() -> None:
     assert not resolve_misread("1,699人以上", [(1, "1,000人以上")], ()).found  # a printed legend alone is OCR too
     assert number_shape("599人以上1099人未満") == "5/3人以上1/4人未満" and number_shape("十分である") is None
     assert len({number_shape(o.replace(",", "")) for o in staff}) == len(staff)
+
+
+def test_an_ocr_answer_found_only_in_a_legend_ocr_misread_too_must_be_a_form_option() -> None:
+    """`[ 59人以上196人未満 ]` beside a legend read `3) 59人以上199人未満`: the legend is OCR as well, so
+    only the form's own option (by the band's shape) is taken; born-digital answers keep the legend."""
+    from extractor.forms.apply import resolve
+    from extractor.forms.events import ChoiceRead
+
+    staff = ("10人未満", "10人以上50人未満", "50人以上100人未満", "100人以上500人未満", "500人以上1,000人未満",
+             "1,000人以上")
+    legend = ((1, "16人未満"), (2, "19人以上56人未満"), (3, "59人以上199人未満"))
+    band = Resolved("50人以上100人未満", 3, True)
+    assert resolve(ChoiceRead("59人以上196人未満", legend, ""), staff, ocr=True) == band
+    assert resolve(ChoiceRead("59人以上199人未満", legend, ""), staff, ocr=True) == band
+    assert not resolve(ChoiceRead("とても大事", ((1, "とても大事"),), ""), ("十分である", "課題がある"), ocr=True).found
+    # not OCR: a printed legend's own wording stands
+    assert resolve(ChoiceRead("とても大事", ((1, "とても大事"),), ""), ("十分である",), ocr=False).text == "とても大事"
+
+
+def test_annex_choice_columns_are_the_recipient_choice_fields() -> None:
+    from extractor.forms.apply import _annex_choices
+    from extractor.forms.spec import LAYOUT_DIR, load_spec
+
+    choices = _annex_choices(load_spec(LAYOUT_DIR / "full_h30.yaml"))
+    assert "subjects_band" in choices and "1,000万人以上" in choices["subjects_band"]
+    assert "recipient" not in choices

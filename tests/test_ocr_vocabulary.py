@@ -37,3 +37,16 @@ def test_glyphs_are_mended_one_for_one_keeping_their_boxes() -> None:
     out = mend_katakana(line, WORDS)
     assert "".join(g.text for g in out) == "管理システム等"
     assert [(g.x0, g.conf) for g in out] == [(g.x0, g.conf) for g in line]
+
+
+def test_a_long_vowel_mark_after_a_kanji_or_latin_letter_is_a_speck() -> None:
+    from extractor.read.ocr import drop_stray_bars
+
+    def read(text: str) -> str:
+        line = [Glyph(10 * k, 0, 10 * k + 9, 9, c, 0.9, False) for k, c in enumerate(text)]
+        return "".join(g.text for g in drop_stray_bars(line))
+
+    assert read("LGWANーー") == "LGWAN"
+    assert read("更ーー-新年月日") == "更新年月日"
+    for kept in ("サーバー", "データーベース", "ー", "LGWAN-ASP", "0172ー35"):
+        assert read(kept) == kept

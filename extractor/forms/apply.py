@@ -15,7 +15,7 @@ from extractor.forms.lookup import ocr_question, ocr_risk_title
 from extractor.forms.patterns import patterns
 from extractor.forms.spec import Field, FormSpec
 from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow, RiskRow
-from extractor.normalise import label_key, parse_count, parse_date, strip_item_number
+from extractor.normalise import fold, label_key, parse_count, parse_date, strip_item_number
 
 if TYPE_CHECKING:
     from extractor.forms.bind import AnnexState, Binder
@@ -39,11 +39,13 @@ def resolve(choice: ChoiceRead, options: tuple[str, ...], ocr: bool = False) -> 
     resolved = resolve_answer(choice.answer, choice.legend, options)
     if not ocr:
         return resolved
-    if resolved.found and (resolved.text is None or not options or resolved.text in options):
-        return resolved
-    # not found, or found only in a printed legend OCR read the same wrong way (`1,099人以上` twice):
-    # the form's own options settle it, or nothing does
-    return resolve_misread(choice.answer, choice.legend if not resolved.found else (), options)
+    if not resolved.found:
+        resolved = resolve_misread(choice.answer, choice.legend, options)
+    if resolved.found and resolved.text is not None and options and resolved.text not in options:
+        # found only in a printed legend, which OCR read too (`1,099人以上` in both): the form's own
+        # options settle it, or nothing does
+        resolved = resolve_misread(choice.answer, (), options)
+    return resolved
 
 
 def _text(binder: Binder, f: Field, record: Any, value: ValueSource) -> bool:
@@ -212,10 +214,30 @@ def bind_annex_row(binder: Binder, st: AnnexState, e: AnnexRow) -> None:
             st.file_no = annex_file_no(st.heading, st.number, binder.result.files, binder.annex_refs)
         st.count += 1
         st.last = RecipientRow(binder.doc_id, st.file_no, st.kind, st.count, listed_in="annex")
-        for col, text in e.values.items():
+        for col, printed in e.values.items():
+            text: str | None = printed
+            if printed and binder.result.document.ocr_pages and (options := _annex_choices(binder.spec).get(col)):
+                text = _ocr_annex_choice(binder, col, printed, options)
             setattr(st.last, col, [text] if col == "methods" and text else (text or None))
         binder.result.recipients.append(st.last)
     binder.touch(st.last, e.where)
+
+
+def _annex_choices(spec: FormSpec) -> dict[str, tuple[str, ...]]:
+    """Recipient columns whose block field is a ＜選択肢＞ choice -> its options (a list prints the
+    answer alone, without its legend)."""
+    return {f.column: spec.options_of(f) for f in spec.fields
+            if f.table == "recipients" and f.kind == "choice" and f.options and f.column}
+
+
+def _ocr_annex_choice(binder: Binder, col: str, text: str, options: tuple[str, ...]) -> str | None:
+    """An annex list's choice cell read by OCR: one of the form's options, or empty with a warning
+    (a band whose zeros OCR misread is its band, `resolve_misread`; anything else is not guessed)."""
+    resolved = resolve(ChoiceRead(fold(text), (), ""), options, ocr=True)
+    if not resolved.found or resolved.text is None:
+        binder.result.gap(f"annex list column '{col}': '{text}' read by OCR is not one of its options; left empty")
+        return None
+    return resolved.text
 
 
 def extend_annex_row(rec: RecipientRow, values: dict[str, str]) -> None:

@@ -37,6 +37,7 @@ class Raster:
     angle: float  # degrees the scan was rotated by to straighten it
     hsegs: tuple[Segment, ...]  # in pt
     vsegs: tuple[Segment, ...]
+    loose: Image | None = None  # ink at a lighter threshold, rules painted out: thin strokes (明朝) kept whole
 
     @property
     def pt(self) -> float:
@@ -51,6 +52,7 @@ def _u8(img: object) -> Image:
 
 BACKGROUND_PT = 5.0  # the paper level is looked for this far around a pixel (about half a character)
 INK_LEVELS = (90.0, 140.0)  # Otsu's threshold is kept within these: paper and light shading are never ink
+LOOSE_LEVEL = 170.0  # the lighter threshold of `Raster.loose`: thin serif strokes break up under Otsu's
 
 
 def flatten(grey: Image, dpi: float) -> Image:
@@ -178,5 +180,6 @@ def prepare(grey: Image, dpi: float, deskew: bool = True) -> Raster:
     hboxes, vboxes = find_rules(ink, dpi)
     rules = rule_mask(ink.shape, hboxes, vboxes, widen=max(1, round(dpi / 150)))
     ink = _u8(cv2.bitwise_and(ink, cv2.bitwise_not(rules)))
+    loose = _u8(cv2.bitwise_and(_u8((flatten(grey, dpi) < LOOSE_LEVEL) * 255), cv2.bitwise_not(rules)))
     hsegs, vsegs = segments(hboxes, vboxes, 72.0 / dpi)
-    return Raster(grey, ink, rules, dpi, angle, hsegs, vsegs)
+    return Raster(grey, ink, rules, dpi, angle, hsegs, vsegs, loose)
