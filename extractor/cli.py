@@ -15,10 +15,11 @@ started before this process imports pyarrow and plans the run, so their start-up
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NoReturn
@@ -92,7 +93,8 @@ def _raise_interrupt(_signum: int, _frame: object) -> None:
 
 
 @contextlib.contextmanager
-def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator[tuple[Observer, bool]]:
+def _observers(console: Callable[[], Console], quiet: bool, log_json: Path | None
+               ) -> Iterator[tuple[Observer, bool]]:
     """Progress (a live bar on a terminal, plain lines otherwise; none if quiet) and the JSON log."""
     from extractor.batch.runner import JsonLogObserver, NullObserver, Observers
 
@@ -102,12 +104,13 @@ def _observers(console: Console, quiet: bool, log_json: Path | None) -> Iterator
             try:
                 fh = stack.enter_context(open(log_json, "a", encoding="utf-8"))
             except OSError as exc:
-                _fail(console, f"cannot write the log file {log_json}: {exc.strerror or exc}", ExitCode.USAGE)
+                _fail(console(), f"cannot write the log file {log_json}: {exc.strerror or exc}", ExitCode.USAGE)
             chosen.append(JsonLogObserver(fh))
         if not quiet:
             from extractor.batch.report import PlainProgress, ProgressBar  # rich.progress: not for --quiet
 
-            chosen.append(stack.enter_context(ProgressBar(console)) if console.is_terminal else PlainProgress())
+            shown = console()
+            chosen.append(stack.enter_context(ProgressBar(shown)) if shown.is_terminal else PlainProgress())
         yield (Observers(*chosen) if chosen else NullObserver()), not quiet
 
 
@@ -196,7 +199,7 @@ def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEF
                     recycle_rss_mb=recycle_memory_mb)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     pool = None if cluster else _local_pool(paths, workers, limits)
-    console = _console(stderr=True)
+    console = functools.cache(lambda: _console(stderr=True))  # rich only when a run prints: not --quiet, or an error
     try:
         from extractor.batch.runner import RunOptions, run_batch
 
@@ -206,22 +209,24 @@ def run(inputs: Inputs = None, out: Out = Path("output"), workers: Workers = DEF
         with _observers(console, quiet, log_json) as (observer, show):
             summary = run_batch(paths, options, observer, pool)
     except KeyboardInterrupt:
-        _fail(console, "interrupted. What was parsed so far is saved; run the same command again to resume.",
+        _fail(console(), "interrupted. What was parsed so far is saved; run the same command again to resume.",
               ExitCode.INTERRUPTED)
     except ExtractorError as exc:
-        _fail(console, str(exc), exc.exit_code)
+        _fail(console(), str(exc), exc.exit_code)
     except Exception as exc:  # a bug: one line, not a traceback; what was committed stays
-        _fail(console, f"internal error: {type(exc).__name__}: {exc} (please report it); what was committed "
+        _fail(console(), f"internal error: {type(exc).__name__}: {exc} (please report it); what was committed "
               "is saved", ExitCode.RUN_ERROR)
     finally:
         if pool is not None:
             pool.close()
-    from extractor.batch.report import nothing_found, print_summary
-
     if not summary.inputs:
-        console.print(nothing_found(summary, paths), highlight=False)
+        from extractor.batch.report import nothing_found  # rich's tables and progress: only when printed
+
+        console().print(nothing_found(summary, paths), highlight=False)
     elif show:
-        print_summary(console, summary, out)
+        from extractor.batch.report import print_summary
+
+        print_summary(console(), summary, out)
     raise typer.Exit(summary.exit_code)
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import hashlib
 import importlib
 import os
@@ -226,7 +227,10 @@ def serve(conn: Connection) -> None:
     """Receive the config, import the parser, say READY, then take jobs until None or EOF."""
     config: WorkerConfig = conn.recv()
     sys.path[:0] = [p for p in config.sys_path if p not in sys.path]
+    gc.disable()  # the imports make no garbage worth collecting: no collections while they allocate
     extract = _extract_fn(config.extract)
+    gc.freeze()  # the modules stay for the worker's life: later collections need not walk them
+    gc.enable()
     scanned.on_ocr_page(lambda _number: conn.send(OCR_PAGE))
     _quiet_mupdf()
     _apply_memory_limit(config.max_memory_mb)

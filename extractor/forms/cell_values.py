@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractor.forms.choices import CLOSE, OPEN, answer_of, parse_legend
+from extractor.forms.choices import CLOSE, OPEN, answer_of, legend_options
 from extractor.forms.events import CheckRead, ChoiceRead
 from extractor.forms.patterns import patterns
 from extractor.layout import Cell, Line, words_to_lines
@@ -219,7 +219,7 @@ def parse_choice(cells: list[Cell]) -> ChoiceRead:
     legend_lines[:0] = own_legend
     text = "\n".join(fold(t) for t in answer_parts)
     legend_text = patterns().legend_mark.sub(" ", " ".join(fold(t) for t in legend_lines))
-    return ChoiceRead(answer_of(text), tuple(parse_legend(legend_text)), text)
+    return ChoiceRead(answer_of(text), legend_options(legend_text), text)
 
 
 def _legend_mark_word(lines: list[Line]) -> Word | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extractor.forms.events import CheckRead
 from extractor.forms.patterns import patterns
@@ -126,6 +127,12 @@ def answer_of(text: str) -> str | None:
 
 def parse_legend(text: str) -> list[tuple[int, str]]:
     """`1） 十分である 2） 課題が…` -> [(1, '十分である'), (2, '課題が…')], sorted by number."""
+    return list(legend_options(text))
+
+
+@lru_cache(maxsize=4096)
+def legend_options(text: str) -> tuple[tuple[int, str], ...]:
+    """`parse_legend` as a tuple, memoised: a form prints the same few legends on every page."""
     marks = list(patterns().option_no.finditer(text))
     seen: dict[int, str] = {}
     for k, m in enumerate(marks):
@@ -133,9 +140,10 @@ def parse_legend(text: str) -> list[tuple[int, str]]:
         label = clean_line(text[m.end() : end])
         if label:
             seen.setdefault(int(m.group(1)), label)
-    return sorted(seen.items())
+    return tuple(sorted(seen.items()))
 
 
+@lru_cache(maxsize=16384)
 def option_key(text: str) -> str:
     """An option or answer reduced for matching: its label key, digit groups without their separator."""
     return label_key(_DIGIT_GROUP.sub(r"\1\2", fold(text)))  # before the key drops a leading "1."

@@ -50,8 +50,9 @@ class FieldIndex:
         """Fields whose label a printed label resembles (a typo, a small variation); computed once per key."""
         found = self.fuzzy.get(key)
         if found is None:
+            n = len(key)
             found = tuple(f for f in self.spec.fields if len(f.key) >= 4 and any(
-                _similarity(k, key) >= FUZZY for k in f.keys))
+                _length_bound(len(k), n) >= FUZZY and _similarity(k, key) >= FUZZY for k in f.keys))
             if len(self.fuzzy) < FUZZY_CACHE:
                 self.fuzzy[key] = found
         return found
@@ -186,3 +187,9 @@ def _snap(read: str | None, title: str, least: float) -> str | None:
 
 def _similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _length_bound(la: int, lb: int) -> float:
+    """`SequenceMatcher.real_quick_ratio` of strings of these lengths, an upper bound of `_similarity`
+    computed the same way: most labels differ too much in length to need the matcher at all."""
+    return 2.0 * min(la, lb) / (la + lb) if la + lb else 1.0

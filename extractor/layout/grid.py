@@ -95,12 +95,15 @@ class Grid:
         return self.label[j * nx + i]
 
 
+_start, _end = itemgetter(1), itemgetter(2)  # Segment.start, Segment.end
+
+
 def _closing_rules(vsegs: tuple[Segment, ...]) -> list[Segment]:
     """Rules that close a table cut by a page break (its cells lack the bottom or top rule)."""
     if not vsegs:
         return []
     out = []
-    for edge in (max(s.end for s in vsegs), min(s.start for s in vsegs)):
+    for edge in (max(map(_end, vsegs)), min(map(_start, vsegs))):
         touching = [pos for pos, start, end in vsegs if abs((end if edge > start else start) - edge) < SNAP]
         if len(touching) >= 2:
             out.append(Segment(edge, min(touching), max(touching)))

@@ -54,11 +54,15 @@ def _place_words(words: tuple[Word, ...], grid: Grid) -> tuple[list[Word], dict[
     for word in words:
         x0, y0, x1, y1, text = word
         k = bisect_right(xs, x0 + 1)
-        if k <= nx and xs[k] < x1 - 1 and len(text) >= 2:  # a rule inside the word: maybe overflowing text
-            _place_pieces(split_at_rules(word, grid), grid, free, per_cell)
-            continue
-        i = bisect_right(xs, (x0 + x1) / 2) - 1
         j = bisect_right(ys, (y0 + y1) / 2) - 1
+        if k <= nx and xs[k] < x1 - 1 and len(text) >= 2 and 0 <= j < ny:  # a rule inside the word
+            # overflowing text only when its ends are in different cells (`split_at_rules`' own test):
+            # a rule of another row's cells most often, placed by its centre as any word
+            base, right = j * nx, bisect_right(xs, x1 - 1) - 1
+            if (label[base + k - 1] if k >= 1 else -1) != (label[base + right] if right < nx else -1):
+                _place_pieces(split_at_rules(word, grid), grid, free, per_cell)
+                continue
+        i = bisect_right(xs, (x0 + x1) / 2) - 1
         comp = label[j * nx + i] if 0 <= i < nx and 0 <= j < ny else -1
         if comp < 0:
             free.append(word)
