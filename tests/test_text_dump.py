@@ -173,6 +173,21 @@ def test_a_column_of_values_held_by_anchors() -> None:
     assert got["保有開始日"] == "平成27年3月28日"
 
 
+def test_a_typed_value_its_earlier_taker_already_holds_says_nothing_of_a_spill() -> None:
+    # the entrustment's band printed before its label: the earlier block's 使用者数 (the one label before it that
+    # takes it) holds its own band, so the band is not the earlier block's value spilled past the heading
+    lines = ["Ⅱ 特定個人情報ファイルの概要", "３．特定個人情報の入手・使用", "④使用の主体", "使用部署", "使用者数",
+             "[ 100人以上500人未満 ]", "⑤使用方法", "４．特定個人情報ファイルの取扱いの委託", "委託事項1",
+             "架空の派遣業務", "①委託内容", "架空システムの運用保守支援", "[", "10人未満", "]",
+             "③委託先における取扱者数"]
+    stream = _stream("\n".join(lines))
+    assert _title(stream) == "架空の派遣業務"
+    assert _values(stream)["委託内容"] == "架空システムの運用保守支援"
+    # 使用者数 empty: the band may be its, printed after the next block's heading; the values before it stay empty
+    stream = _stream("\n".join(x for x in lines if x != "[ 100人以上500人未満 ]"))
+    assert _title(stream) is None and "委託内容" not in _values(stream)
+
+
 def test_an_answer_cut_inside_its_bracket_and_a_label_wrapped_early() -> None:
     text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "２．基本情報", "②対象となる本人の数",
                       "[ 100万人以上1,000万人 ]", "未満", "３．特定個人情報の入手・使用", "⑦使用", "の主体"])
@@ -337,6 +352,16 @@ def test_side_by_side_cells_are_dealt_to_their_columns_by_width() -> None:
                      "障がい給付金の受給者とその世帯員 ム", "ル更新の都度"], [16.0, 7.0, 9.0])
     assert ways is not None and only(ways) is None
     assert only(dealings(["Alpha Beta Gamma"], [9.0, 9.0]) or []) is None  # a Latin space: three fragments, two columns
+
+
+def test_a_side_by_side_cell_may_hold_a_space() -> None:
+    # a name printed with a space (`財務部 架空課`) is one cell when the two fragments fit its column's width
+    assert only(dealings(["財務部 架空課"], [9.0]) or []) == ("財務部 架空課",)
+    assert only(dealings(["財務部 架空課 番号法別表第一16の", "項"], [9.0, 9.0]) or []) == (
+        "財務部 架空課", "番号法別表第一16の項")
+    assert not dealings(["財務部総務室 架空推進課"], [9.0])  # wider than the column: two cells, not one
+    # joined or not, both fit two columns: not settled
+    assert only(dealings(["財務部 架空課 番号法"], [9.0, 9.0]) or []) is None
 
 
 def test_an_annex_list_printed_side_by_side_is_read_row_by_row() -> None:

@@ -159,17 +159,27 @@ def _skipped(page: Page, done: dict[int, Item]) -> set[int]:
 
 def _spilled(page: Page, done: dict[int, Item]) -> set[int]:
     """Placements of values printed in a block before a value only a label of an earlier block can take, where
-    such a label is still empty and could take them too."""
+    such a label is still empty and could take them too.  A typed value whose takers of earlier blocks all hold
+    typed values of their own is none of theirs (a label has one value): it says nothing of a spill."""
     last: dict[int, int] = {}
+    index = {id(s): k for k, s in enumerate(page.slots)}
     for it in page.items:
         if it.kind in ("answer", "checks", "date"):
             at = page.at(it)
             takers = [s for s in page.slots if page.slot_at(s) < at and score(s, it) >= ANCHOR]
+            if all(_holds_other(page, done, index[id(s)], it) for s in takers):
+                continue
             if takers and all(page.seg[page.slot_at(s)] < page.seg[at] for s in takers):
                 last[page.seg[at]] = max(last.get(page.seg[at], -1), at)
     empty = [s for k, s in enumerate(page.slots) if k not in done]
     return {i for i, it in done.items() if page.at(it) <= last.get(page.block_of(it), -1) and any(
         page.seg[page.slot_at(s)] < page.block_of(it) and score(s, it) for s in empty)}
+
+
+def _holds_other(page: Page, done: dict[int, Item], i: int, item: Item) -> bool:
+    """Slot i holds a typed value other than `item`."""
+    own = done.get(i)
+    return own is not None and own is not item and score(page.slots[i], own) >= ANCHOR
 
 
 def _dealt(page: Page, done: dict[int, Item]) -> set[int]:
