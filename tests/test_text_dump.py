@@ -15,6 +15,7 @@ from extractor.text.dump.lines import split_lines
 from extractor.text.dump.parse import assign_values
 from extractor.text.dump.scan import Scanner, Slot
 from extractor.text.dump.side import dealings, only, width
+from extractor.text.dump.trust import enumerated
 from extractor.text.dump.vocab import vocab_of
 from pia_fixtures.dumps import TOOLS, dump, tool_available
 from pia_fixtures.synth import RenderStyle, random_assessment, render_pdf
@@ -205,6 +206,29 @@ def test_an_enumerated_list_is_one_value_however_its_lines_end() -> None:
                       "3住民票の照会 :住民基本台帳から該当する住民に関する記録を照会する機能。"])
     got = _values(_stream(text))
     assert got["システムの機能"].startswith("1住民票の記載") and got["システムの機能"].endswith("照会する機能。")
+
+
+def test_an_enumerated_list_cut_at_its_short_lines_is_one_value_when_nothing_can_go_on_with_it() -> None:
+    head = ["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+            "①システムの名称", "架空システム", "②システムの機能"]
+    items = ["1.架空管理", "架空の利用者の資格の取得及び喪失を管理する機能であって長い説明が続く。", "2.架空計算",
+             "架空の申告情報を基に税額を計算し、台帳を作成する機能。"]
+    tail = ["③他のシステムとの接続", "[ ○ ] 庁内連携システム"]
+    got = _values(_stream("\n".join(head + items + tail)))["システムの機能"]
+    assert got.startswith("1.架空管理") and got.endswith("台帳を作成する機能。")
+    for lines in ([*head, *items[:3], *tail],  # the last item shorter than the others: its lines may be elsewhere
+                  [*head, *items, "架空の次の値", *tail],  # a line past the list: the next value's?
+                  [*head, "架空の前置き", *items, *tail]):  # a line before item 1: the name's?
+        assert "システムの機能" not in _values(_stream("\n".join(lines)))
+
+
+def test_enumerated_lists() -> None:
+    assert enumerated(["1.A", "a", "2.B", "b", "3.C", "c"])
+    assert enumerated(["1.A", "a", "2.B", "b", "b", "3.C", "c"]) and enumerated(["1.A", "2.B", "3.C"])
+    assert not enumerated(["1.A", "a", "a", "2.B", "b"])  # the last item shorter than every other one
+    assert not enumerated(["1.A", "a"])  # one item: where it ends is not settled
+    assert not enumerated(["1.A", "a", "2.B", "b", "b", "b"])  # the last item longer than every other one
+    assert not enumerated(["1.A", "a", "3.C", "c"]) and not enumerated(["x", "1.A", "2.B"])
 
 
 def test_an_answer_ends_at_a_printed_sub_label_of_part_iii() -> None:

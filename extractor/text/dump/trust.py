@@ -4,8 +4,9 @@ The alignment (`extractor.text.dump.match.align`) gives each label of a page its
 the dump's order.  A placement is kept only where nothing in the text argues against it:
 
 - the value stands in the label's own block (no part, block or risk heading between them);
-- it is one text block, or one paragraph of one, not several paragraphs of a block whose other
-  paragraphs went to other labels (where one value ends and the next begins would be a guess) —
+- it is one text block (or all its paragraphs, to one label), or one paragraph of one, not several
+  paragraphs of a block whose other paragraphs went to other labels (where one value ends and the
+  next begins would be a guess) —
   unless the block's one-line paragraphs went one each, all of them, to labels printed one after
   another, after a block that got values of its own (a column of labels, then of one-line values);
 - an answer printed apart from its `[` on a page whose brackets came out of order is kept only as
@@ -29,7 +30,7 @@ from itertools import pairwise
 from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading
 from extractor.normalise import item_number
 from extractor.text.dump.items import Item
-from extractor.text.dump.match import score
+from extractor.text.dump.match import list_number, score
 from extractor.text.dump.scan import Slot
 
 ANCHOR = 2.0  # the score of a typed value (an answer among the label's options, a date, a checkbox group)
@@ -54,6 +55,8 @@ class Page:
     items: Sequence[Item]
     pos: dict[int, int]
     seg: list[int]
+    repeated: frozenset[int] = frozenset()  # ids of the slots whose label their block prints twice (`repeated`)
+    closed: frozenset[int] = frozenset()  # ids of the items a label follows on their page (`closed`)
 
     def at(self, item: Item) -> int:
         return self.pos[id(item.origin or item)]
@@ -74,7 +77,9 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     shared = _shared(done) - _dealt(page, done)
     out = {}
     for i, item in done.items():
-        if item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
+        if item.origin is not None and len(item.lines) == len(item.origin.lines) and _whole(page, i, item):
+            item = item.origin  # every paragraph of a block printed right after the label: the block
+        elif item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
             continue
         if page.block_of(item) != page.seg[page.slot_at(page.slots[i])]:
             continue
@@ -82,6 +87,55 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
             continue
         out[i] = item
     return out
+
+
+def repeated(stream: list[object], seg: list[int]) -> frozenset[int]:
+    """ids of the slots whose label is printed twice in their block (over pages): the block holds the labels of two
+    blocks (a heading printed out of place)."""
+    seen: dict[tuple[int, str], list[int]] = {}
+    for k, el in enumerate(stream):
+        if isinstance(el, Slot) and el.head is None and el.label.text:
+            seen.setdefault((seg[k], el.label.text), []).append(id(el))
+    return frozenset(i for ids in seen.values() if len(ids) > 1 for i in ids)
+
+
+def _whole(page: Page, i: int, item: Item) -> bool:
+    """All the paragraphs of a block, a label's value as the block is: printed right after the label (nothing but
+    voided pieces between them), a label its block prints once, the block followed by a label on its page, and an
+    enumerated list (`enumerated`)."""
+    slot = page.slots[i]
+    return (slot.near == page.at(item) and id(slot) not in page.repeated and id(item.origin) in page.closed
+            and enumerated(item.lines))
+
+
+def closed(stream: list[object]) -> frozenset[int]:
+    """ids of the items followed by a label on their page (not by another value piece, which may go on with them,
+    nor by a page break, after which they may go on)."""
+    out = []
+    for k, el in enumerate(stream):
+        if isinstance(el, Item) and el.kind != "void":
+            nxt = next((x for x in stream[k + 1:k + 8] if not (isinstance(x, Item) and x.kind == "void")), None)
+            if isinstance(nxt, Slot) and nxt.line.page == el.line.page:
+                out.append(id(el))
+    return frozenset(out)
+
+
+def enumerated(lines: Sequence[str]) -> bool:
+    """Lines that are an enumerated list and nothing else: items 1, 2, … in order, the first line item 1, and the last
+    item as long as some other (no longer than the longest: its lines are its own, not the next value's; no shorter
+    than the shortest: its own lines are not printed elsewhere)."""
+    starts: list[int] = []
+    for k, line in enumerate(lines):
+        n = list_number(line)
+        if n == len(starts) + 1:
+            starts.append(k)
+        elif n is not None:
+            return False  # a number out of turn: not (only) this list
+    if len(starts) < 2 or starts[0] != 0:
+        return False
+    bounds = [*starts, len(lines)]
+    sizes = [b - a for a, b in pairwise(bounds)]
+    return min(sizes[:-1]) <= sizes[-1] <= max(sizes[:-1])
 
 
 def _pinned(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
