@@ -226,7 +226,7 @@ def test_enumerated_lists() -> None:
     assert enumerated(["1.A", "a", "2.B", "b", "3.C", "c"])
     assert enumerated(["1.A", "a", "2.B", "b", "b", "3.C", "c"]) and enumerated(["1.A", "2.B", "3.C"])
     assert not enumerated(["1.A", "a", "a", "2.B", "b"])  # the last item shorter than every other one
-    assert not enumerated(["1.A", "a"])  # one item: where it ends is not settled
+    assert enumerated(["1.A", "a", "a"])  # one item: its own lines up to the next label
     assert not enumerated(["1.A", "a", "2.B", "b", "b", "b"])  # the last item longer than every other one
     assert not enumerated(["1.A", "a", "3.C", "c"]) and not enumerated(["x", "1.A", "2.B"])
 

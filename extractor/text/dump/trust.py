@@ -109,21 +109,22 @@ def _whole(page: Page, i: int, item: Item) -> bool:
 
 
 def closed(stream: list[object]) -> frozenset[int]:
-    """ids of the items followed by a label on their page (not by another value piece, which may go on with them,
-    nor by a page break, after which they may go on)."""
+    """ids of the items followed by a label of their block on their page (not by another value piece, which may go on
+    with them, nor by a page break, after which they may go on, nor by a block heading, before which the next block's
+    values may be printed)."""
     out = []
     for k, el in enumerate(stream):
         if isinstance(el, Item) and el.kind != "void":
             nxt = next((x for x in stream[k + 1:k + 8] if not (isinstance(x, Item) and x.kind == "void")), None)
-            if isinstance(nxt, Slot) and nxt.line.page == el.line.page:
+            if isinstance(nxt, Slot) and nxt.head is None and nxt.line.page == el.line.page:
                 out.append(id(el))
     return frozenset(out)
 
 
 def enumerated(lines: Sequence[str]) -> bool:
     """Lines that are an enumerated list and nothing else: items 1, 2, … in order, the first line item 1, and the last
-    item as long as some other (no longer than the longest: its lines are its own, not the next value's; no shorter
-    than the shortest: its own lines are not printed elsewhere)."""
+    item, if there are others, as long as some other (no longer than the longest: its lines are its own, not the next
+    value's; no shorter than the shortest: its own lines are not printed elsewhere)."""
     starts: list[int] = []
     for k, line in enumerate(lines):
         n = list_number(line)
@@ -131,11 +132,11 @@ def enumerated(lines: Sequence[str]) -> bool:
             starts.append(k)
         elif n is not None:
             return False  # a number out of turn: not (only) this list
-    if len(starts) < 2 or starts[0] != 0:
+    if not starts or starts[0] != 0:
         return False
     bounds = [*starts, len(lines)]
     sizes = [b - a for a, b in pairwise(bounds)]
-    return min(sizes[:-1]) <= sizes[-1] <= max(sizes[:-1])
+    return len(sizes) == 1 or min(sizes[:-1]) <= sizes[-1] <= max(sizes[:-1])
 
 
 def _pinned(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
