@@ -17,6 +17,7 @@ from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.blocks import label_less_sections, mixed_blocks
+from extractor.text.dump.grid import markers_below
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
@@ -25,13 +26,15 @@ from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
 from extractor.text.dump.trust import Page, closed, repeated, segments, trusted
 from extractor.text.dump.values import DumpValue
+from extractor.text.dump.vocab import vocab_of
 
 TARGETED = ("text", "date", "choice", "checkbox", "flags")
 
 
 def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     """Records of `result` from a dump of a `spec` form."""
-    lines = headings_first(spec, split_lines(text))
+    vocab = vocab_of(spec)
+    lines = markers_below(headings_first(spec, split_lines(text)), vocab.all_box_options)
     scan = Scanner(spec).run(lines)
     assign_values(scan.stream)
     stream = place(spec, mixed_blocks(scan.stream))
