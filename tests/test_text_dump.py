@@ -189,6 +189,15 @@ def test_a_typed_value_its_earlier_taker_already_holds_says_nothing_of_a_spill()
     assert _title(stream) is None and "委託内容" not in _values(stream)
 
 
+def test_an_option_text_between_a_text_label_and_the_next_label_is_the_value() -> None:
+    lines = ["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム", "システム1",
+             "①システムの名称", "既存住民基本台帳システム", "②システムの機能", "架空の機能を提供する。"]
+    assert _values(_stream("\n".join(lines)))["システムの名称"] == "既存住民基本台帳システム"
+    # not between two labels: an option printed without its bracket, no text value
+    cut = [*lines[:5], "", "架空の説明の行", *lines[5:]]
+    assert _values(_stream("\n".join(cut))).get("システムの名称") != "既存住民基本台帳システム"
+
+
 def test_an_answer_cut_inside_its_bracket_and_a_label_wrapped_early() -> None:
     text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "２．基本情報", "②対象となる本人の数",
                       "[ 100万人以上1,000万人 ]", "未満", "３．特定個人情報の入手・使用", "⑦使用", "の主体"])
