@@ -1,11 +1,11 @@
-"""Checkbox markers printed on the line after their options (`extractor.text.dump.grid`), and glyph rows."""
+"""Line repairs before reading (`extractor.text.dump.grid`): markers printed below their options, split counts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from extractor.forms.detect import spec_by_id
-from extractor.text.dump.grid import markers_below
+from extractor.text.dump.grid import markers_below, split_counts
 from extractor.text.dump.lines import split_lines
 from extractor.text.dump.parse import assign_values
 from extractor.text.dump.scan import Scanner, Slot
@@ -74,3 +74,8 @@ def test_options_each_after_its_glyph_on_one_line() -> None:
     got = _connections(HEAD + rows)
     assert got["庁内連携システム"] is True and got["既存住民基本台帳システム"] is True
     assert got["情報提供ネットワークシステム"] is False and got["税務システム"] is False and len(got) == 7
+
+
+def test_a_count_printed_over_two_lines_is_one() -> None:
+    lines = split_lines("[ 委託する ]\n（3）\n件\n（ ）\n件です\n(2)\f件")
+    assert [ln.text for ln in split_counts(lines, "件")] == ["[ 委託する ]", "(3) 件", "( )", "件です", "(2)", "件"]

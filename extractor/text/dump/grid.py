@@ -1,4 +1,5 @@
-"""Checkbox markers printed on the line after their options (a grid of options, each row's markers below it).
+"""Lines repaired before they are read: checkbox markers printed on the line after their options (a grid of
+options, each row's markers below it), and a count printed over two lines.
 
 Some tools print a row of checkbox options and then, on the next line, that row's markers alone
 (`情報提供ネットワークシステム 庁内連携システム` then `☐ ☑`): a line of nothing but N box glyphs after
@@ -15,6 +16,7 @@ are not placed).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from extractor.normalise import label_key
@@ -91,3 +93,24 @@ def _open(text: str) -> bool:
 def _is_option(cell: str, options: frozenset[str]) -> bool:
     key = label_key(cell)
     return key in options or any(key.startswith(o + "(") for o in options if o[:1] == key[:1])
+
+
+_COUNT_NUMBER = re.compile(r"[(（]\s*\d*\s*[)）]")
+
+
+def split_counts(lines: list[Line], word: str) -> list[Line]:
+    """A count printed over two lines (`（3）` then `件`) joined into one (`（3） 件`): the number alone, then the count
+    word alone on the next line of the page."""
+    out: list[Line] = []
+    k = 0
+    while k < len(lines):
+        ln = lines[k]
+        nxt = lines[k + 1] if k + 1 < len(lines) else None
+        if (nxt is not None and nxt.text == word and nxt.page == ln.page
+                and _COUNT_NUMBER.fullmatch(ln.text) is not None):
+            out.append(replace(ln, text=f"{ln.text} {word}"))
+            k += 2
+            continue
+        out.append(ln)
+        k += 1
+    return out

@@ -13,12 +13,13 @@ from dataclasses import replace
 
 from extractor.forms.bind import bind_events
 from extractor.forms.events import Event, Labeled, PartStart, Warn, Where
+from extractor.forms.patterns import patterns
 from extractor.forms.spec import FormSpec
 from extractor.model import DocumentResult
 from extractor.normalise import label_key
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.blocks import label_less_sections, mixed_blocks
-from extractor.text.dump.grid import markers_below
+from extractor.text.dump.grid import markers_below, split_counts
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.match import align, scrambled, unordered, value_of
@@ -35,7 +36,8 @@ TARGETED = ("text", "date", "choice", "checkbox", "flags")
 def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     """Records of `result` from a dump of a `spec` form."""
     vocab = vocab_of(spec)
-    lines = markers_below(headings_first(spec, split_lines(text)), vocab.all_box_options)
+    lines = headings_first(spec, split_lines(text))
+    lines = markers_below(split_counts(lines, patterns().words.count_word), vocab.all_box_options)
     scan = Scanner(spec).run(lines)
     assign_values(scan.stream)
     stream = place(spec, mixed_blocks(scan.stream))
