@@ -198,6 +198,20 @@ def test_an_option_text_between_a_text_label_and_the_next_label_is_the_value() -
     assert _values(_stream("\n".join(cut))).get("システムの名称") != "既存住民基本台帳システム"
 
 
+def test_the_end_of_a_label_cut_short_on_the_line_after_its_values_is_no_label() -> None:
+    lines = ["Ⅱ 特定個人情報ファイルの概要", "４．特定個人情報ファイルの取扱いの委託", "委託事項1", "架空業務",
+             "④委託先への特定個人情報ファイルの [ ] 専用線 [ ○ ] 電子メール", "提供方法", "[ ] 紙", "⑥委託先名",
+             "架空株式会社"]
+    stream = _stream("\n".join(lines))
+    assert [el.label.text for el in stream if isinstance(el, Slot)] == ["", "委託先への特定個人情報ファイルの提供方法",
+                                                                        "委託先名"]
+    checks = {c.label: c.checked for c in _values(stream)["委託先への特定個人情報ファイルの提供方法"]}
+    assert checks["電子メール"] is True and checks["紙"] is False
+    # not on the next line: a label of its own
+    later = [*lines[:5], "[ ] 紙", "提供方法"]
+    assert "提供方法" in [el.label.text for el in _stream("\n".join(later)) if isinstance(el, Slot)]
+
+
 def test_an_answer_cut_inside_its_bracket_and_a_label_wrapped_early() -> None:
     text = "\n".join(["Ⅱ 特定個人情報ファイルの概要", "２．基本情報", "②対象となる本人の数",
                       "[ 100万人以上1,000万人 ]", "未満", "３．特定個人情報の入手・使用", "⑦使用", "の主体"])
