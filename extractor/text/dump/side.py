@@ -58,6 +58,9 @@ def _dealings(lines: tuple[str, ...], widths: tuple[float, ...], most: int, loos
     frags = [fragments(ln) for ln in lines]
     if sum(map(len, frags)) < len(widths):
         return ()  # a column without a fragment
+    room = sum(widths) + len(widths) * (LOOSE_SLACK + SPACE)
+    if any(len(fr) > len(widths) and width(ln) > room for fr, ln in zip(frags, lines, strict=True)):
+        return ()  # a line with more fragments than columns, too wide for them joined
     pad = [False] * len(widths)
     ways = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad]).run()
     return None if ways is None else tuple(ways)
@@ -163,9 +166,18 @@ class _Search:
         holding fragments so far; at the line's end, on to the next (`line`).  False when the search stops.
         A column starts only once the one left of it has, so the columns holding fragments are always the
         leftmost `opened` ones: a fragment may go to one of them or start the next.  A fragment put where the
-        rest of its line cannot follow (too few columns right of it) never reaches the next line, so such
-        columns are not tried: the lines reached, and so the steps counted, are the same."""
+        rest of its line cannot follow (too few columns right of it: one for each fragment after it too wide to
+        go on the column of the one before it) never reaches the next line, so such columns are not tried: the
+        lines reached, and so the steps counted, are the same."""
         k = len(self.widths)
+        widest = max(self.widths, default=0.0)
+        after: list[list[int]] = []  # per line, per fragment: the fragments after it that must start a column
+        for fr in self.frags:
+            ws = [width(f) for f in fr]
+            need = [0] * len(fr)
+            for j in range(len(fr) - 2, -1, -1):
+                need[j] = need[j + 1] + (ws[j] + SPACE + ws[j + 1] > widest)
+            after.append(need)
         started_by = next((i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))
         loose, single = self.loose[:k], self.single[:k]
         wide = [w + (LOOSE_SLACK if lo else WIDE_SLACK) for w, lo in zip(self.widths, loose, strict=True)]
@@ -191,7 +203,7 @@ class _Search:
                 col.pop()
                 if not ok:
                     return False
-            for c in range(c0, min(k, top)):
+            for c in range(c0, min(k - after[i][j], top)):
                 if w > wide[c]:
                     continue
                 col = placed[c]
