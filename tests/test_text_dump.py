@@ -245,6 +245,19 @@ def test_an_enumerated_list_cut_at_its_short_lines_is_one_value_when_nothing_can
         assert "システムの機能" not in _values(_stream("\n".join(lines)))
 
 
+def test_a_block_cut_at_its_short_lines_between_its_label_and_the_next_is_one_value() -> None:
+    lines = ["Ⅱ 特定個人情報ファイルの概要", "２．基本情報", "③対象となる本人の範囲 ※", "",
+             "区域内の住民(架空法第5条に基づき架空台帳に記録された住民", "を指す。)",
+             "※架空台帳に記録されていた者で、転出等の事由により架空票が消除(死亡による消除",
+             "を除く。)された者を含む。", "", "その必要性", "架空の必要性の説明。"]
+    got = _values(_stream("\n".join(lines))).get("対象となる本人の範囲")
+    assert got is not None and got.startswith("区域内の住民") and got.endswith("された者を含む。")
+    for cut in ([*lines[:8], "", "架空の次の値", "その必要性"],  # another value piece after it: where does it end?
+                [*lines[:2], "③対象となる本人の範囲 区域内の住民(架空法第5条に基づき架空台帳に記録された住民",
+                 *lines[5:]]):  # begun on the label's line: the lines after may be other columns'
+        assert "対象となる本人の範囲" not in _values(_stream("\n".join(cut)))
+
+
 def test_enumerated_lists() -> None:
     assert enumerated(["1.A", "a", "2.B", "b", "3.C", "c"])
     assert enumerated(["1.A", "a", "2.B", "b", "b", "3.C", "c"]) and enumerated(["1.A", "2.B", "3.C"])

@@ -78,7 +78,7 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     out = {}
     for i, item in done.items():
         if item.origin is not None and len(item.lines) == len(item.origin.lines) and _whole(page, i, item):
-            item = item.origin  # every paragraph of a block printed right after the label: the block
+            item = item.origin  # every paragraph of a block printed between the label and the next: the block
         elif item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
             continue
         if page.block_of(item) != page.seg[page.slot_at(page.slots[i])]:
@@ -101,11 +101,16 @@ def repeated(stream: list[object], seg: list[int]) -> frozenset[int]:
 
 def _whole(page: Page, i: int, item: Item) -> bool:
     """All the paragraphs of a block, a label's value as the block is: printed right after the label (nothing but
-    voided pieces between them), a label its block prints once, the block followed by a label on its page, and an
-    enumerated list (`enumerated`)."""
+    voided pieces between them), a label its block prints once, the block followed by a label of its block on its
+    page, and either an enumerated list (`enumerated`) or, starting on a line after the label's, no heading's
+    title and no numbered line in it (a list not whole may go on elsewhere)."""
     slot = page.slots[i]
-    return (slot.near == page.at(item) and id(slot) not in page.repeated and id(item.origin) in page.closed
-            and enumerated(item.lines))
+    if not (slot.near == page.at(item) and id(slot) not in page.repeated and id(item.origin) in page.closed):
+        return False
+    if enumerated(item.lines):
+        return True
+    return (item.line.no > slot.line.no and slot.head is None
+            and not any(list_number(x) is not None for x in item.lines))
 
 
 def closed(stream: list[object]) -> frozenset[int]:
