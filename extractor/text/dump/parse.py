@@ -26,7 +26,7 @@ from extractor.text.dump.match import align, scrambled, unordered, value_of
 from extractor.text.dump.order import headings_first
 from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
-from extractor.text.dump.trust import Page, closed, repeated, segments, trusted
+from extractor.text.dump.trust import Page, Repeated, closed, segments, trusted
 from extractor.text.dump.values import DumpValue
 from extractor.text.dump.vocab import vocab_of
 
@@ -59,7 +59,7 @@ def assign_values(stream: list[object]) -> None:
         elif isinstance(el, Item) and el.kind != "void":
             pages.setdefault(el.line.page, ([], []))[1].append(el)
     seg = segments(stream)
-    twice, ended = repeated(stream, seg), closed(stream)
+    twice, ended = Repeated(stream, seg), closed(stream)
     for slots, items in pages.values():
         done = {} if scrambled(slots, items, pos) else align(slots, items, pos, seg)
         done = trusted(Page(slots, items, pos, seg, twice, ended), done)

@@ -58,9 +58,10 @@ def _dealings(lines: tuple[str, ...], widths: tuple[float, ...], most: int, loos
     frags = [fragments(ln) for ln in lines]
     if sum(map(len, frags)) < len(widths):
         return ()  # a column without a fragment
-    room = sum(widths) + len(widths) * (LOOSE_SLACK + SPACE)
-    if any(len(fr) > len(widths) and width(ln) > room for fr, ln in zip(frags, lines, strict=True)):
-        return ()  # a line with more fragments than columns, too wide for them joined
+    if max(map(len, frags), default=0) > len(widths):
+        room = sum(widths) + len(widths) * (LOOSE_SLACK + SPACE)
+        if any(len(fr) > len(widths) and width(ln) > room for fr, ln in zip(frags, lines, strict=True)):
+            return ()  # a line with more fragments than columns, too wide for them joined
     pad = [False] * len(widths)
     ways = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad]).run()
     return None if ways is None else tuple(ways)
@@ -153,15 +154,15 @@ class _Search:
                 return line(i + 1, opened)
             return deal(i, fr, fws[i], runs[i], len(fr) - 1, 0, 0, opened, 0.0)
 
-        deal = self._dealer(placed, last, line)
+        deal = self._dealer(placed, last, line, fws)
         ok = line(0, 0)
         self.steps = steps
         if not ok:
             return None
         return sorted((cost, t) for t, cost in found.items())
 
-    def _dealer(self, placed: list[list[tuple[int, str]]], last: list[float], line: Callable[[int, int], bool]
-                ) -> _Deal:
+    def _dealer(self, placed: list[list[tuple[int, str]]], last: list[float], line: Callable[[int, int], bool],
+                fws: list[list[float]]) -> _Deal:
         """The search within one line: its fragments, from the j-th on, to columns from c0 on, `opened` of them
         holding fragments so far; at the line's end, on to the next (`line`).  False when the search stops.
         A column starts only once the one left of it has, so the columns holding fragments are always the
@@ -172,10 +173,9 @@ class _Search:
         k = len(self.widths)
         widest = max(self.widths, default=0.0)
         after: list[list[int]] = []  # per line, per fragment: the fragments after it that must start a column
-        for fr in self.frags:
-            ws = [width(f) for f in fr]
-            need = [0] * len(fr)
-            for j in range(len(fr) - 2, -1, -1):
+        for ws in fws:
+            need = [0] * len(ws)
+            for j in range(len(ws) - 2, -1, -1):
                 need[j] = need[j + 1] + (ws[j] + SPACE + ws[j + 1] > widest)
             after.append(need)
         started_by = next((i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))

@@ -23,7 +23,7 @@ the dump's order.  A placement is kept only where nothing in the text argues aga
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -55,7 +55,7 @@ class Page:
     items: Sequence[Item]
     pos: dict[int, int]
     seg: list[int]
-    repeated: frozenset[int] = frozenset()  # ids of the slots whose label their block prints twice (`repeated`)
+    repeated: Container[int] = frozenset()  # ids of the slots whose label their block prints twice (`Repeated`)
     closed: frozenset[int] = frozenset()  # ids of the items a label follows on their page (`closed`)
 
     def at(self, item: Item) -> int:
@@ -89,14 +89,22 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     return out
 
 
-def repeated(stream: list[object], seg: list[int]) -> frozenset[int]:
+class Repeated:
     """ids of the slots whose label is printed twice in their block (over pages): the block holds the labels of two
-    blocks (a heading printed out of place)."""
-    seen: dict[tuple[int, str], list[int]] = {}
-    for k, el in enumerate(stream):
-        if isinstance(el, Slot) and el.head is None and el.label.text:
-            seen.setdefault((seg[k], el.label.text), []).append(id(el))
-    return frozenset(i for ids in seen.values() if len(ids) > 1 for i in ids)
+    blocks (a heading printed out of place).  Worked out when first asked."""
+
+    def __init__(self, stream: list[object], seg: list[int]) -> None:
+        self.stream, self.seg = stream, seg
+        self.ids: frozenset[int] | None = None
+
+    def __contains__(self, slot_id: object) -> bool:
+        if self.ids is None:
+            seen: dict[tuple[int, str], list[int]] = {}
+            for k, el in enumerate(self.stream):
+                if isinstance(el, Slot) and el.head is None and el.label.text:
+                    seen.setdefault((self.seg[k], el.label.text), []).append(id(el))
+            self.ids = frozenset(i for ids in seen.values() if len(ids) > 1 for i in ids)
+        return slot_id in self.ids
 
 
 def _whole(page: Page, i: int, item: Item) -> bool:
@@ -105,12 +113,11 @@ def _whole(page: Page, i: int, item: Item) -> bool:
     page, and either an enumerated list (`enumerated`) or, starting on a line after the label's, no heading's
     title and no numbered line in it (a list not whole may go on elsewhere)."""
     slot = page.slots[i]
-    if not (slot.near == page.at(item) and id(slot) not in page.repeated and id(item.origin) in page.closed):
+    if not (slot.near == page.at(item) and id(item.origin) in page.closed):
         return False
-    if enumerated(item.lines):
-        return True
-    return (item.line.no > slot.line.no and slot.head is None
-            and not any(list_number(x) is not None for x in item.lines))
+    shape = enumerated(item.lines) or (item.line.no > slot.line.no and slot.head is None
+                                       and not any(list_number(x) is not None for x in item.lines))
+    return shape and id(slot) not in page.repeated
 
 
 def closed(stream: list[object]) -> frozenset[int]:
