@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -18,8 +19,10 @@ from extractor.forms.events import CheckRead
 from extractor.forms.patterns import patterns
 from extractor.normalise import label_key, parse_date
 from extractor.text.dump.lines import Line
-from extractor.text.dump.values import box_glyph, is_close, is_open, marker_state, pieces
+from extractor.text.dump.values import BOXES, box_glyph, is_close, is_open, marker_state, pieces
 from extractor.text.dump.vocab import Vocab
+
+_GLYPHS = re.compile(r"\s+(?=[" + "".join(sorted(BOXES)) + r"](?:\s|$))")  # before each box glyph of a line
 
 
 def _open_paren(text: str) -> bool:
@@ -250,6 +253,11 @@ class ItemBuilder(_Brackets):
 
     def piece(self, line: Line, text: str, first: bool) -> None:
         if not text:
+            return
+        parts = _GLYPHS.split(text)
+        if len(parts) > 1 and all((g := box_glyph(p)) is not None and self.is_option(g[1]) for p in parts):
+            for k, part in enumerate(parts):  # `☐ 情報提供ネットワークシステム ☑ 庁内連携システム`: one check each
+                self.piece(line, part, first and not k)
             return
         count = patterns().count.search(text)
         if count and not text[: count.start()].strip() and not text[count.end():].strip():

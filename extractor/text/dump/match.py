@@ -105,14 +105,14 @@ def _cuts(lines: list[str]) -> list[int]:
     if len(lines) < 2:
         return []
     width = max(len(x) for x in lines)
-    numbers = [_list_number(x) for x in lines]
+    numbers = [list_number(x) for x in lines]
     return [k + 1 for k in range(len(lines) - 1) if len(lines[k]) < 0.7 * width and not _continues(numbers, k + 1)]
 
 
 _LIST_NO = re.compile(r"^\s*(\d{1,2})(?:\s*[.．、:：]|\s+|(?=[^\d,，.．万年月日人件条項号か]))")
 
 
-def _list_number(line: str) -> int | None:
+def list_number(line: str) -> int | None:
     """The item number a line starts with (`1.`, `(2)`, `③`, `4 証明書…`, `5住民票の…`)."""
     found = item_number(line)
     if found is not None:

@@ -66,6 +66,7 @@ class _Headings:
         self.section_no: int | None = None
         self.risk_no: int | None = None
         self.items = ItemBuilder(self.scan.stream, self.vocab, lambda: self.part_key)
+        self.tail: tuple[str, int] | None = None  # the end a label printed cut short lacks, and its line number
 
     @property
     def part_key(self) -> str:
@@ -237,6 +238,13 @@ class Scanner(_Headings):
     def label(self, lines: list[Line], texts: list[str], k: int) -> int:
         if texts[k] in ("※", "*"):
             return 1  # the ※ of a label printed on its own line
+        if self.tail is not None:
+            tail, no = self.tail
+            if lines[k].no > no + 1:
+                self.tail = None
+            elif lines[k].no == no + 1 and label_key(texts[k]) == tail:
+                self.tail = None
+                return 1  # the end of the label printed cut short, on the next line after its values
         hit, used = self.vocab.label_at(self.part_key, texts[k]), 1
         if hit is None and k + 1 < len(texts) and self.vocab.is_label_start(self.part_key, texts[k]):
             hit, used = self.vocab.label_at(self.part_key, texts[k] + texts[k + 1]), 2
@@ -256,10 +264,21 @@ class Scanner(_Headings):
             return used
         self.items.flush_marker()
         self.scan.stream.append(Slot(label, lines[k], section=self.section_no, risk=self.risk_no))
+        self.tail = self.cut_short(label, texts[k], rest, lines[k].no) if used == 1 else None
         if rest:
             self.items.add_text(lines[k + used - 1], rest)
             used += self.label_tail(label, texts, k + used)
         return used
+
+    @staticmethod
+    def cut_short(label: Label, text: str, rest: str, no: int) -> tuple[str, int] | None:
+        """The end a label printed cut short on its line lacks (`④委託先への特定個人情報ファイルの [ ] 専用線 …`,
+        then `提供方法` at the start of the next line), with the line's number."""
+        at = text.rfind(rest) if rest else len(text)
+        start = label_key(text[: at if at >= 0 else len(text)])
+        if len(start) >= 6 and label.key.startswith(start) and len(start) < len(label.key):
+            return label.key[len(start):], no
+        return None
 
     def short_wrap(self, texts: list[str], k: int) -> tuple[Label, str] | None:
         """`⑦使用` / `の主体`: a numbered label wrapped after a start too short to tell alone; the two lines are

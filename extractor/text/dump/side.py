@@ -9,7 +9,9 @@ wider than its column is not the column's; a column starts only once the one lef
 Every column starts by the block's first line of two or more fragments.  A cell whose lines are
 printed a little off its row's comes out on lines of its own or joined to another line, so a
 column may be silent on a line and go on later (each such silent line is counted as the way's
-cost).  A block is read only when every way that fits reads the same (`only`): nothing is guessed.
+cost).  A cell may hold a space (`財務部 税制課`): a fragment goes on its line's column before it
+when the two, joined by the space, still fit the column's width.  A block is read only when every
+way that fits reads the same (`only`): nothing is guessed.
 """
 
 from __future__ import annotations
@@ -23,10 +25,11 @@ from functools import lru_cache
 FULL_SLACK = 1.0  # a line this much narrower than its column still counts as full
 WIDE_SLACK = 0.5  # a fragment may be this much wider than the widest first line seen
 LOOSE_SLACK = 2.0  # the same, for a column whose cells are checked by what they say
+SPACE = 0.5  # the width of the space a dump prints inside a cell
 _MAX_STEPS = 20000  # search steps before a block counts as not settled
 _RUN = re.compile(r"[0-9A-Za-z.,]+")
 Dealing = tuple[int, tuple[str, ...]]  # (silent lines inside cells, the column texts)
-_Deal = Callable[[int, list[str], list[float], list[float | None], int, int, int, int], bool]
+_Deal = Callable[[int, list[str], list[float], list[float | None], int, int, int, int, float], bool]
 
 
 @lru_cache(maxsize=65536)
@@ -53,8 +56,12 @@ def _dealings(lines: tuple[str, ...], widths: tuple[float, ...], most: int, loos
               single: tuple[bool, ...]) -> tuple[Dealing, ...] | None:
     """`dealings`, remembered: the same block is searched again with the same columns (a list is read twice)."""
     frags = [fragments(ln) for ln in lines]
-    if sum(map(len, frags)) < len(widths) or max(map(len, frags), default=0) > len(widths):
-        return ()  # a column without a fragment, or a line with more fragments than columns
+    if sum(map(len, frags)) < len(widths):
+        return ()  # a column without a fragment
+    if max(map(len, frags), default=0) > len(widths):
+        room = sum(widths) + len(widths) * (LOOSE_SLACK + SPACE)
+        if any(len(fr) > len(widths) and width(ln) > room for fr, ln in zip(frags, lines, strict=True)):
+            return ()  # a line with more fragments than columns, too wide for them joined
     pad = [False] * len(widths)
     ways = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad]).run()
     return None if ways is None else tuple(ways)
@@ -65,6 +72,12 @@ def full(line: str, after: str, column: float) -> bool:
     and digits its next line starts with (a word is not broken)."""
     run = _RUN.match(after)
     return width(line) >= column - FULL_SLACK or bool(run and width(line) + width(run.group()) > column - WIDE_SLACK)
+
+
+def _text(col: list[tuple[int, str]]) -> str:
+    """A column's fragments: the lines of a cell joined without a separator, the fragments of one line with a
+    space (the cell printed one)."""
+    return "".join((" " if k and col[k - 1][0] == ln else "") + f for k, (ln, f) in enumerate(col))
 
 
 def only(ways: Sequence[Dealing]) -> tuple[str, ...] | None:
@@ -132,31 +145,39 @@ class _Search:
             if i == n:
                 if opened == k:
                     ends += 1
-                    texts = tuple("".join(f for _, f in col) for col in placed)
-                    cost = sum(col[-1][0] - col[0][0] + 1 - len(col) for col in placed)
+                    texts = tuple(_text(col) for col in placed)
+                    cost = sum(col[-1][0] - col[0][0] + 1 - len({ln for ln, _ in col}) for col in placed)
                     found[texts] = min(cost, found.get(texts, cost))
                 return True
             fr = frags[i]
             if not fr:  # a line without fragments
                 return line(i + 1, opened)
-            return deal(i, fr, fws[i], runs[i], len(fr) - 1, 0, 0, opened)
+            return deal(i, fr, fws[i], runs[i], len(fr) - 1, 0, 0, opened, 0.0)
 
-        deal = self._dealer(placed, last, line)
+        deal = self._dealer(placed, last, line, fws)
         ok = line(0, 0)
         self.steps = steps
         if not ok:
             return None
         return sorted((cost, t) for t, cost in found.items())
 
-    def _dealer(self, placed: list[list[tuple[int, str]]], last: list[float], line: Callable[[int, int], bool]
-                ) -> _Deal:
+    def _dealer(self, placed: list[list[tuple[int, str]]], last: list[float], line: Callable[[int, int], bool],
+                fws: list[list[float]]) -> _Deal:
         """The search within one line: its fragments, from the j-th on, to columns from c0 on, `opened` of them
         holding fragments so far; at the line's end, on to the next (`line`).  False when the search stops.
         A column starts only once the one left of it has, so the columns holding fragments are always the
         leftmost `opened` ones: a fragment may go to one of them or start the next.  A fragment put where the
-        rest of its line cannot follow (too few columns right of it) never reaches the next line, so such
-        columns are not tried: the lines reached, and so the steps counted, are the same."""
+        rest of its line cannot follow (too few columns right of it: one for each fragment after it too wide to
+        go on the column of the one before it) never reaches the next line, so such columns are not tried: the
+        lines reached, and so the steps counted, are the same."""
         k = len(self.widths)
+        widest = max(self.widths, default=0.0)
+        after: list[list[int]] = []  # per line, per fragment: the fragments after it that must start a column
+        for ws in fws:
+            need = [0] * len(ws)
+            for j in range(len(ws) - 2, -1, -1):
+                need[j] = need[j + 1] + (ws[j] + SPACE + ws[j + 1] > widest)
+            after.append(need)
         started_by = next((i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))
         loose, single = self.loose[:k], self.single[:k]
         wide = [w + (LOOSE_SLACK if lo else WIDE_SLACK) for w, lo in zip(self.widths, loose, strict=True)]
@@ -166,11 +187,23 @@ class _Search:
         kept = [not (lo or si) for lo, si in zip(loose, single, strict=True)]
 
         def deal(i: int, fr: list[str], fw: list[float], rw: list[float | None], rest: int, j: int, c0: int,
-                 opened: int) -> bool:
-            # fragment j of line i, `rest` fragments after it on the line
+                 opened: int, cur: float) -> bool:
+            # fragment j of line i, `rest` fragments after it on the line; `cur`: the width of the line so far
+            # in the column of fragment j - 1
             frag, w, run = fr[j], fw[j], rw[j]
             top = opened if started_by < i else opened + 1  # every column starts by the first line of two or more
-            for c in range(c0, min(k - rest, top)):
+            if j and not loose[c0 - 1] and cur + SPACE + w <= self.widths[c0 - 1]:
+                # the cell of fragment j - 1 holds a space: the fragment goes on its line (it fits the column)
+                c = c0 - 1
+                col, lw = placed[c], last[c]
+                col.append((i, frag))
+                last[c] = cur + SPACE + w if kept[c] else 0.0
+                ok = deal(i, fr, fw, rw, rest - 1, j + 1, c0, opened, cur + SPACE + w) if rest else line(i + 1, opened)
+                last[c] = lw
+                col.pop()
+                if not ok:
+                    return False
+            for c in range(c0, min(k - after[i][j], top)):
                 if w > wide[c]:
                     continue
                 col = placed[c]
@@ -182,12 +215,12 @@ class _Search:
                         continue  # the column's line is not full
                     col.append((i, frag))
                     last[c] = w if kept[c] else 0.0
-                    ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, opened) if rest else line(i + 1, opened)
+                    ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, opened, w) if rest else line(i + 1, opened)
                     last[c] = lw
                 else:
                     col.append((i, frag))
                     last[c] = w if kept[c] else 0.0
-                    ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, c + 1) if rest else line(i + 1, c + 1)
+                    ok = deal(i, fr, fw, rw, rest - 1, j + 1, c + 1, c + 1, w) if rest else line(i + 1, c + 1)
                 col.pop()
                 if not ok:
                     return False

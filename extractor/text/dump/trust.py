@@ -4,8 +4,9 @@ The alignment (`extractor.text.dump.match.align`) gives each label of a page its
 the dump's order.  A placement is kept only where nothing in the text argues against it:
 
 - the value stands in the label's own block (no part, block or risk heading between them);
-- it is one text block, or one paragraph of one, not several paragraphs of a block whose other
-  paragraphs went to other labels (where one value ends and the next begins would be a guess) —
+- it is one text block (or all its paragraphs, to one label), or one paragraph of one, not several
+  paragraphs of a block whose other paragraphs went to other labels (where one value ends and the
+  next begins would be a guess) —
   unless the block's one-line paragraphs went one each, all of them, to labels printed one after
   another, after a block that got values of its own (a column of labels, then of one-line values);
 - an answer printed apart from its `[` on a page whose brackets came out of order is kept only as
@@ -22,14 +23,14 @@ the dump's order.  A placement is kept only where nothing in the text argues aga
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from extractor.forms.events import AnnexStart, BlockStart, PartStart, RiskHeading
 from extractor.normalise import item_number
 from extractor.text.dump.items import Item
-from extractor.text.dump.match import score
+from extractor.text.dump.match import list_number, score
 from extractor.text.dump.scan import Slot
 
 ANCHOR = 2.0  # the score of a typed value (an answer among the label's options, a date, a checkbox group)
@@ -54,6 +55,8 @@ class Page:
     items: Sequence[Item]
     pos: dict[int, int]
     seg: list[int]
+    repeated: Container[int] = frozenset()  # ids of the slots whose label their block prints twice (`Repeated`)
+    closed: frozenset[int] = frozenset()  # ids of the items a label follows on their page (`closed`)
 
     def at(self, item: Item) -> int:
         return self.pos[id(item.origin or item)]
@@ -74,7 +77,9 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
     shared = _shared(done) - _dealt(page, done)
     out = {}
     for i, item in done.items():
-        if item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
+        if item.origin is not None and len(item.lines) == len(item.origin.lines) and _whole(page, i, item):
+            item = item.origin  # every paragraph of a block printed between the label and the next: the block
+        elif item.origin is not None and (item.pieces > 1 or id(item.origin) in shared):
             continue
         if page.block_of(item) != page.seg[page.slot_at(page.slots[i])]:
             continue
@@ -82,6 +87,68 @@ def trusted(page: Page, done: dict[int, Item]) -> dict[int, Item]:
             continue
         out[i] = item
     return out
+
+
+class Repeated:
+    """ids of the slots whose label is printed twice in their block (over pages): the block holds the labels of two
+    blocks (a heading printed out of place).  Worked out when first asked."""
+
+    def __init__(self, stream: list[object], seg: list[int]) -> None:
+        self.stream, self.seg = stream, seg
+        self.ids: frozenset[int] | None = None
+
+    def __contains__(self, slot_id: object) -> bool:
+        if self.ids is None:
+            seen: dict[tuple[int, str], list[int]] = {}
+            for k, el in enumerate(self.stream):
+                if isinstance(el, Slot) and el.head is None and el.label.text:
+                    seen.setdefault((self.seg[k], el.label.text), []).append(id(el))
+            self.ids = frozenset(i for ids in seen.values() if len(ids) > 1 for i in ids)
+        return slot_id in self.ids
+
+
+def _whole(page: Page, i: int, item: Item) -> bool:
+    """All the paragraphs of a block, a label's value as the block is: printed right after the label (nothing but
+    voided pieces between them), a label its block prints once, the block followed by a label of its block on its
+    page, and either an enumerated list (`enumerated`) or, starting on a line after the label's, no heading's
+    title and no numbered line in it (a list not whole may go on elsewhere)."""
+    slot = page.slots[i]
+    if not (slot.near == page.at(item) and id(item.origin) in page.closed):
+        return False
+    shape = enumerated(item.lines) or (item.line.no > slot.line.no and slot.head is None
+                                       and not any(list_number(x) is not None for x in item.lines))
+    return shape and id(slot) not in page.repeated
+
+
+def closed(stream: list[object]) -> frozenset[int]:
+    """ids of the items followed by a label of their block on their page (not by another value piece, which may go on
+    with them, nor by a page break, after which they may go on, nor by a block heading, before which the next block's
+    values may be printed)."""
+    out = []
+    for k, el in enumerate(stream):
+        if isinstance(el, Item) and el.kind != "void":
+            nxt = next((x for x in stream[k + 1:k + 8] if not (isinstance(x, Item) and x.kind == "void")), None)
+            if isinstance(nxt, Slot) and nxt.head is None and nxt.line.page == el.line.page:
+                out.append(id(el))
+    return frozenset(out)
+
+
+def enumerated(lines: Sequence[str]) -> bool:
+    """Lines that are an enumerated list and nothing else: items 1, 2, … in order, the first line item 1, and the last
+    item, if there are others, as long as some other (no longer than the longest: its lines are its own, not the next
+    value's; no shorter than the shortest: its own lines are not printed elsewhere)."""
+    starts: list[int] = []
+    for k, line in enumerate(lines):
+        n = list_number(line)
+        if n == len(starts) + 1:
+            starts.append(k)
+        elif n is not None:
+            return False  # a number out of turn: not (only) this list
+    if not starts or starts[0] != 0:
+        return False
+    bounds = [*starts, len(lines)]
+    sizes = [b - a for a, b in pairwise(bounds)]
+    return len(sizes) == 1 or min(sizes[:-1]) <= sizes[-1] <= max(sizes[:-1])
 
 
 def _pinned(page: Page, done: dict[int, Item], anchors: set[int]) -> set[int]:
@@ -159,17 +226,27 @@ def _skipped(page: Page, done: dict[int, Item]) -> set[int]:
 
 def _spilled(page: Page, done: dict[int, Item]) -> set[int]:
     """Placements of values printed in a block before a value only a label of an earlier block can take, where
-    such a label is still empty and could take them too."""
+    such a label is still empty and could take them too.  A typed value whose takers of earlier blocks all hold
+    typed values of their own is none of theirs (a label has one value): it says nothing of a spill."""
     last: dict[int, int] = {}
+    index = {id(s): k for k, s in enumerate(page.slots)}
     for it in page.items:
         if it.kind in ("answer", "checks", "date"):
             at = page.at(it)
             takers = [s for s in page.slots if page.slot_at(s) < at and score(s, it) >= ANCHOR]
+            if all(_holds_other(page, done, index[id(s)], it) for s in takers):
+                continue
             if takers and all(page.seg[page.slot_at(s)] < page.seg[at] for s in takers):
                 last[page.seg[at]] = max(last.get(page.seg[at], -1), at)
     empty = [s for k, s in enumerate(page.slots) if k not in done]
     return {i for i, it in done.items() if page.at(it) <= last.get(page.block_of(it), -1) and any(
         page.seg[page.slot_at(s)] < page.block_of(it) and score(s, it) for s in empty)}
+
+
+def _holds_other(page: Page, done: dict[int, Item], i: int, item: Item) -> bool:
+    """Slot i holds a typed value other than `item`."""
+    own = done.get(i)
+    return own is not None and own is not item and score(page.slots[i], own) >= ANCHOR
 
 
 def _dealt(page: Page, done: dict[int, Item]) -> set[int]:

@@ -69,6 +69,7 @@ class Vocab:
         self.by_head = {k: _by_head(v) for k, v in self.labels.items()}  # labels by their first two characters
         self.box_starts = {k: frozenset(o[:n] for o in v for n in range(6, len(o)))
                            for k, v in self.box_options.items()}
+        self.all_box_options = frozenset(o for v in self.box_options.values() for o in v)
 
     def is_box_option(self, part: str, key: str) -> bool:
         """`key` is a checkbox option of the part: alone, followed by its `（ … ）` text or count, or its start
