@@ -193,3 +193,19 @@ def test_annex_choice_columns_are_the_recipient_choice_fields() -> None:
     choices = _annex_choices(load_spec(LAYOUT_DIR / "full_h30.yaml"))
     assert "subjects_band" in choices and "1,000万人以上" in choices["subjects_band"]
     assert "recipient" not in choices
+
+
+def test_a_marker_whose_parts_ocr_read_as_words_of_their_own_is_whole() -> None:
+    """`[` `-` `○` `]` read as four words (a speck from a serif among them) is one checked marker,
+    not text run on from the item before it."""
+    cell = _cell([(10, "[ ○ ]"), (45, "宛名システム等")],
+                 [(10, "["), (18, "-"), (26, "○"), (36, "]"), (45, "その他"), (80, "(国民年金システム)")])
+    got = [(c.label, c.checked) for c in cell_checkboxes(cell)]
+    assert got == [("宛名システム等", True), ("その他 (国民年金システム)", True)]
+
+
+def test_an_option_label_with_one_character_too_many_is_that_option_when_no_other_fits() -> None:
+    items = [CheckRead("情報提供ネミットワークシステム", True), CheckRead("税務システム", False),
+             CheckRead("そのの他", True)]  # too short a label to tell
+    hits = match_options(items, CONN)
+    assert [(h.option, h.checked) for h in hits] == [("情報提供ネットワークシステム", True), ("税務システム", False)]

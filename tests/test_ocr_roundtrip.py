@@ -23,13 +23,16 @@ from tests.scoring import score
 pytestmark = pytest.mark.skipif(tessdata_dir() is None, reason="Tesseract's Japanese model is not installed")
 
 # (fixture, scan): the corpus scans are grey 150 dpi images; the second is sharper but askew and noisy
+# (its bold headings on shaded bands fill in); the third is set in 明朝, whose thin strokes break up
+# (bench/ocr_heldout.py scores these and four longer ones)
 CASES = {
     "xl_basic_01@150": ("xl_basic_01", ScanStyle(dpi=150, angle=0.5, noise=5, grey=True)),
     "xl_basic_02@200": ("xl_basic_02", ScanStyle(dpi=200, angle=-0.8, noise=6, grey=False)),
+    "xl_basic_03@150": ("xl_basic_03", ScanStyle(dpi=150, angle=0.3, noise=4, grey=True)),
 }
-MEASURED = {  # overall P / F1 measured on this machine when the bar was not met (bench notes in the README)
-    "xl_basic_01@150": "P 0.938 F1 0.859",
-    "xl_basic_02@200": "P 1.000 F1 0.733",
+SEEDS = {"xl_basic_03@150": 11}  # the scan's noise (7 unless named)
+MEASURED = {  # overall P / F1 measured on this machine where the bar is not met yet (bench/ocr_heldout.py)
+    "xl_basic_03@150": "P 0.941 F1 0.577",
 }
 
 
@@ -41,7 +44,7 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[dict[st
         pdf = HERE / "xl" / f"{name}.pdf"
         truth = json.loads(pdf.with_suffix(".expected.json").read_text(encoding="utf-8"))
         scan = folder / f"{case}.pdf"
-        scan_pdf(pdf, scan, style, seed=7)
+        scan_pdf(pdf, scan, style, seed=SEEDS.get(case, 7))
         out[case] = (truth, extract_document(scan))
     return out
 
@@ -59,7 +62,8 @@ def test_scan_is_read_by_ocr(scanned: dict[str, tuple[dict[str, Any], DocumentRe
 def test_scan_meets_the_issue_bar(scanned: dict[str, tuple[dict[str, Any], DocumentResult]], case: str,
                                   request: pytest.FixtureRequest) -> None:
     truth, result = scanned[case]
-    request.node.add_marker(pytest.mark.xfail(strict=False, reason=f"issue 14: measured {MEASURED[case]}"))
+    if case in MEASURED:
+        request.node.add_marker(pytest.mark.xfail(strict=False, reason=f"issue 14: measured {MEASURED[case]}"))
     overall = score([(truth, result)])["ALL"]
     assert overall.precision >= 0.97 and overall.f1 >= 0.85, str(overall)
 

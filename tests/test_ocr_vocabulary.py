@@ -50,3 +50,14 @@ def test_a_long_vowel_mark_after_a_kanji_or_latin_letter_is_a_speck() -> None:
     assert read("更ーー-新年月日") == "更新年月日"
     for kept in ("サーバー", "データーベース", "ー", "LGWAN-ASP", "0172ー35"):
         assert read(kept) == kept
+
+
+def test_a_line_of_bars_alone_is_a_dotted_rule() -> None:
+    from extractor.read.ocr import is_rule_dashes
+
+    def line(text: str) -> list[Glyph]:
+        return [Glyph(10 * k, 0, 10 * k + 9, 9, c, 0.9, False) for k, c in enumerate(text)]
+
+    assert is_rule_dashes(line("ーー")) and is_rule_dashes(line("ーー-"))
+    assert not is_rule_dashes(line("ー"))  # a dash printed for "none"
+    assert not is_rule_dashes(line("ーLGWAN"))

@@ -114,7 +114,8 @@ def _tokens(line: Line) -> list[tuple[str, float, float]]:
 
 def _bracket_marker(toks: list[tuple[str, float, float]], k: int) -> tuple[bool | None, int] | None:
     """`[ ○ ]` starting at token k: (its state, the index after `]`), or None if it is not a marker."""
-    end = next((j for j in range(k + 1, min(k + 6, len(toks))) if toks[j][0] in CLOSE), -1)
+    # up to 7 tokens inside: OCR may read each of `[ - ○ ]` as a word of its own (a space after each)
+    end = next((j for j in range(k + 1, min(k + 8, len(toks))) if toks[j][0] in CLOSE), -1)
     if end < 0:
         return None
     inner = "".join(t[0] for t in toks[k + 1 : end]).translate(_SPECKS)

@@ -49,7 +49,7 @@ def match_options(items: Sequence[CheckRead], options: tuple[str, ...]) -> list[
     hits = []
     for it in items:
         key = label_key(it.label)
-        found = _prefixed(key, keyed) or _one_off(key, keyed) or _stray_start(key, keyed)
+        found = _prefixed(key, keyed) or _one_off(key, keyed) or _one_inserted(key, keyed) or _stray_start(key, keyed)
         if found is not None:
             hits.append(OptionHit(found[1], it.checked, _strip_label_prefix(fold(it.label), found[0])))
     return hits
@@ -68,6 +68,20 @@ def _one_off(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:
     near = [(key[: len(okey)], opt) for okey, opt in keyed
             if len(okey) >= 6 and len(key) >= len(okey) and sum(a != b for a, b in zip(key, okey, strict=False)) == 1]
     return near[0] if len(near) == 1 else None
+
+
+def _one_inserted(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The one option whose label the item starts with but for one extra character inside it (OCR
+    reads a glyph as two: `情報提供ネミットワークシステム`), when no label matched otherwise; labels
+    under 6 characters are too short to tell.  Returned with the item's own spelling of the label."""
+    near = [(key[: len(okey) + 1], opt) for okey, opt in keyed
+            if len(okey) >= 6 and len(key) > len(okey) and _drops_to(key[: len(okey) + 1], okey)]
+    return near[0] if len(near) == 1 else None
+
+
+def _drops_to(text: str, okey: str) -> bool:
+    """`okey` is `text` with one of its characters left out."""
+    return any(text[:i] + text[i + 1:] == okey for i in range(len(text)))
 
 
 def _stray_start(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:

@@ -84,6 +84,8 @@ def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI, vocabulary: frozenset[str] 
     pt = raster.pt
     for line in glyph_lines:
         line = drop_stray_bars(drop_underscores(in_reading_order(line)))
+        if is_rule_dashes(line):
+            continue
         line = item_number_stop(bracketed_digits(drop_stray_stops(line)))
         line = fix_numeral(settle_answer_bracket(settle_marks(line, raster)), raster)
         line = mend_katakana(line, vocabulary)
@@ -304,7 +306,13 @@ def drop_stray_bars(line: list[Glyph]) -> list[Glyph]:
     return out
 
 
-_BARS = frozenset("ー-－―")
+_BARS = frozenset("ー-－―─")
+
+
+def is_rule_dashes(line: list[Glyph]) -> bool:
+    """A line of two or more bars and nothing else (`ーー`, `ー ー-`): the pieces of a dotted rule, not
+    text.  (One bar alone may be a printed dash meaning "none".)"""
+    return len(line) >= 2 and all(g.text in _BARS for g in line)
 
 
 def _is_kanji(text: str) -> bool:
