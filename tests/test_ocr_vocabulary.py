@@ -61,3 +61,17 @@ def test_a_line_of_bars_alone_is_a_dotted_rule() -> None:
     assert is_rule_dashes(line("ーー")) and is_rule_dashes(line("ーー-"))
     assert not is_rule_dashes(line("ー"))  # a dash printed for "none"
     assert not is_rule_dashes(line("ーLGWAN"))
+
+
+def test_bars_standing_apart_from_the_text_are_specks() -> None:
+    from extractor.read.ocr import drop_isolated_bars
+
+    def read(*glyphs: tuple[float, str]) -> str:
+        line = [Glyph(x, 0, x + 30, 30, c, 0.9, False) for x, c in glyphs]
+        return "".join(g.text for g in drop_isolated_bars(line))
+
+    assert read((0, "ー"), (5, "ー"), (150, ")")) == ")"  # a rule's dashes before the text
+    assert read((0, "-"), (130, "新"), (165, "年"), (200, ")"), (400, "ー"), (490, "ー")) == "新年)"
+    assert read((0, "サ"), (32, "ー"), (64, "バ")) == "サーバ"  # touching: a long-vowel mark
+    assert read((0, "A"), (45, "-"), (90, "B")) == "A-B"  # a spaced dash is within reach
+    assert read((0, "ー"),) == "ー"  # a dash alone: "none"

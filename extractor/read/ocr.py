@@ -83,7 +83,7 @@ def ocr_page(page: pymupdf.Page, dpi: int = OCR_DPI, vocabulary: frozenset[str] 
     doubts: list[str] = []
     pt = raster.pt
     for line in glyph_lines:
-        line = drop_stray_bars(drop_underscores(in_reading_order(line)))
+        line = drop_isolated_bars(drop_stray_bars(drop_underscores(in_reading_order(line))))
         if is_rule_dashes(line):
             continue
         line = item_number_stop(bracketed_digits(drop_stray_stops(line)))
@@ -307,6 +307,33 @@ def drop_stray_bars(line: list[Glyph]) -> list[Glyph]:
 
 
 _BARS = frozenset("ー-－―─")
+
+
+ISOLATED_BAR = 1.5  # a bar this many glyph heights from the text on both sides is a speck
+
+
+def drop_isolated_bars(line: list[Glyph]) -> list[Glyph]:
+    """`ーー)` -> `)`, `-新年月日)ーー` -> `新年月日)`: bars (ー, -) standing apart from the line's text on
+    both sides (or at its end) are a dotted rule's pieces or specks; printed dashes and long-vowel
+    marks touch the characters they join.  A line of bars alone is left to `is_rule_dashes`."""
+    if all(g.text in _BARS for g in line):
+        return line
+    em = float(np.median([g.y1 - g.y0 for g in line]))
+    keep = [True] * len(line)
+    k = 0
+    while k < len(line):
+        if line[k].text not in _BARS:
+            k += 1
+            continue
+        end = k
+        while end < len(line) and line[end].text in _BARS:
+            end += 1
+        left = line[k].x0 - line[k - 1].x1 if k > 0 else np.inf
+        right = line[end].x0 - line[end - 1].x1 if end < len(line) else np.inf
+        if min(left, right) > ISOLATED_BAR * em:
+            keep[k:end] = [False] * (end - k)
+        k = end
+    return [g for g, kept in zip(line, keep, strict=True) if kept]
 
 
 def is_rule_dashes(line: list[Glyph]) -> bool:
