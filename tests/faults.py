@@ -3,8 +3,8 @@
 A document whose file name contains one of these markers makes the worker misbehave:
 ``hang-`` (sleep forever), ``crash-`` (``os._exit(11)``), ``segv-`` (SIGSEGV), ``oom-`` (allocate
 and touch memory until the parent stops it), ``bigalloc-`` (one allocation the address-space
-limit refuses: MemoryError), ``oomkill-`` (touch 420 MB, then die of SIGKILL as the kernel's
-OOM killer would do it), ``slow-`` (sleep 0.2 s first; combines with the others) and ``rows-``
+limit refuses: MemoryError), ``oomkill-`` (touch 420 MB, hold it a second, then die of SIGKILL as
+the kernel's OOM killer would do it), ``slow-`` (sleep 0.2 s first; combines with the others) and ``rows-``
 (a synthetic ``ok`` result with rows in every table, so the batch bookkeeping is tested
 whatever state the parser is in).  Anything else goes to the real parser.
 
@@ -68,8 +68,9 @@ def _misbehave(name: str) -> None:
         os.kill(os.getpid(), signal.SIGSEGV)
     if "bigalloc-" in name:
         bytearray(1 << 42)
-    if "oomkill-" in name:
+    if "oomkill-" in name:  # the kernel kills a process that has held its memory a while
         held = _touch(420)
+        time.sleep(1.0)
         os.kill(os.getpid(), signal.SIGKILL)
         del held
     if "oom-" in name:

@@ -53,6 +53,22 @@ def test_crashes_and_memory_hogs_each_get_a_failed_row_of_their_own_kind(tmp_pat
     assert summary.failures == {"worker_crashed": 2, "memory_limit": 3}
 
 
+def test_a_crash_of_a_worker_started_by_a_big_parent_is_a_crash(tmp_path: Path) -> None:
+    """Linux counts the memory a process had before it exec'd in its peak (`ru_maxrss`): a worker
+    started by a parent that once held 700 MB has that peak from its start.  When it segfaults, it
+    crashed; it did not run out of memory (the classification once flaked on this in CI, where the
+    test process had grown large).  One killed while holding most of its limit still ran out."""
+    held = bytearray(700 << 20)  # resident: zero-filled; more than a worker's own peak below
+    limits = Limits(timeout_s=599, max_memory_mb=600)  # a pool of its own, started now
+    make_docs(tmp_path / "in", 1, prefix="segv-")
+    make_docs(tmp_path / "in", 1, prefix="oomkill-")
+    run_shared([tmp_path / "in"], options(tmp_path / "out", limits=limits, workers=1))
+    del held
+    docs = documents_by_name(tmp_path / "out")
+    assert_failed(docs["segv-000.pdf"], "worker_crashed", "crashed (SIGSEGV)")
+    assert_failed(docs["oomkill-000.pdf"], "memory_limit", "killed (SIGKILL)")  # its own peak, seen by the parent
+
+
 def test_a_plain_rerun_does_not_retry_crashes_and_says_so_retry_failed_does(tmp_path: Path) -> None:
     make_docs(tmp_path / "in", 2)
     crash = make_docs(tmp_path / "in", 1, prefix="crash-")[0]

@@ -107,6 +107,16 @@ def _proc_rss_mb(pid: int) -> float | None:
         return None
 
 
+def _proc_peak_mb(pid: int) -> float | None:
+    """A live process's peak resident memory so far (VmHWM, MB); None where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            line = next(ln for ln in fh if ln.startswith(b"VmHWM:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
 # ------------------------------------------------------------------------------ one worker
 
 
@@ -116,6 +126,9 @@ class _Process:
     def __init__(self, config: WorkerConfig) -> None:
         parent_end, child_end = socket.socketpair()
         cmd = [sys.executable, "-c", WORKER_MAIN, str(child_end.fileno()), str(os.getpid())]
+        # Linux keeps the peak of the memory a process had before it exec'd in its rusage: started
+        # from this process, the worker's `ru_maxrss` starts at this process's own peak
+        self.inherited_mb = _proc_peak_mb(os.getpid()) or 0.0
         self.popen = subprocess.Popen(cmd, pass_fds=(child_end.fileno(),), stdin=subprocess.DEVNULL)
         child_end.close()
         self.conn = Connection(parent_end.detach())
@@ -176,6 +189,7 @@ class Sandbox:
         self._started = 0.0
         self._doc_id = ""
         self._rss_seen = 0.0
+        self._peak_before = 0.0  # the worker's VmHWM when the job was sent (see `submit`)
         self._sampled = 0.0
         self._ocr_pages = 0  # pages of the current job read by OCR so far (each extends its time limit)
 
@@ -202,6 +216,9 @@ class Sandbox:
         self.start()
         assert self._proc is not None
         self.job, self._started, self._doc_id, self._rss_seen = job, time.monotonic(), "", 0.0
+        # the worker's peak before this job: a peak it reached on an earlier document says nothing
+        # of how it dies on this one
+        self._peak_before = _proc_peak_mb(self._proc.pid) or 0.0
         self._ocr_pages = 0
         self._proc.send(job)
 
@@ -278,7 +295,8 @@ class Sandbox:
         rss = None
         if now - self._sampled >= SAMPLE_SECONDS:
             self._sampled, rss = now, _proc_rss_mb(self._proc.pid)
-            self._rss_seen = max(self._rss_seen, rss or 0.0)
+            hwm = _proc_peak_mb(self._proc.pid) or 0.0  # its own peak, between samples too
+            self._rss_seen = max(self._rss_seen, rss or 0.0, hwm if hwm > self._peak_before + 1 else 0.0)
         if limit and rss is not None and rss > limit:
             self._proc.reap(kill=True)
             return self._lost(f"parsing this document needed more than the memory limit of {limit} MB "
@@ -307,7 +325,10 @@ class Sandbox:
             job, self.job, self._proc = self.job, None, None
             self.submit(job)
             return None
-        peak = max(self._rss_seen, self._proc.peak_mb or 0.0)
+        # the worker's lifetime peak counts only when this job raised it: not when the worker reached
+        # it on an earlier document, nor when it is the parent's peak the worker inherited
+        lifetime, before = self._proc.peak_mb or 0.0, max(self._peak_before, self._proc.inherited_mb)
+        peak = max(self._rss_seen, lifetime if lifetime > before + 1 else 0.0)
         limit = self.limits.max_memory_mb
         if code is not None and code < 0 and limit and peak >= NEAR_LIMIT * limit:
             return self._lost(f"the parser process was killed ({_signal_name(-code)}) at {peak:.0f} MB, near the "
