@@ -147,3 +147,24 @@ def test_a_title_ocr_misread_by_one_character_still_tells_the_form() -> None:
     assert detect_form(head.format("重点項目評価書")).form_type == "focused"  # exact titles first
     assert detect_form(head.format("基礎頂日評恤書")).form_type is None  # three off: not told
     assert stamp_version("|平成26年4月 様式2|") == "平成26年4月 様式2"  # brackets read as bars
+
+
+def test_a_stamp_dated_before_the_forms_existed_is_not_taken() -> None:
+    """`平成3年5月 様式3`: OCR lost the 0 of 平成30年; the forms date from 平成26年, so the date is
+    impossible and the version is left empty with a warning, not stored wrong."""
+    from extractor.forms.bind import bind_events
+    from extractor.forms.events import Stamp
+    from extractor.forms.rows import plausible_stamp
+    from extractor.model import DocumentResult, DocumentRow
+
+    assert plausible_stamp("平成30年5月 様式3") and plausible_stamp("平成26年4月 様式2")
+    assert plausible_stamp("令和6年10月 様式4")
+    assert not plausible_stamp("平成3年5月 様式3")
+    spec = load_spec(LAYOUT_DIR / "focused_h30.yaml")
+    result = DocumentResult(document=DocumentRow(doc_id="d", source_path="x.pdf"))
+    bind_events(spec, [Stamp("平成3年5月 様式3")], result)
+    assert result.document.form_version is None
+    assert any("the form stamp reads '平成3年5月 様式3'" in w for w in result.document.warnings)
+    result = DocumentResult(document=DocumentRow(doc_id="d", source_path="x.pdf"))
+    bind_events(spec, [Stamp("平成30年5月 様式3")], result)
+    assert result.document.form_version == "平成30年5月 様式3"

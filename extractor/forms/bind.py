@@ -44,6 +44,7 @@ from extractor.forms.lookup import (
 )
 from extractor.forms.patterns import is_annex_pointer, patterns
 from extractor.forms.provenance import settle_pages, touch
+from extractor.forms.rows import plausible_stamp
 from extractor.forms.spec import Field, FormSpec, Part, ValueBelow
 from extractor.model import ROW_TYPES, DocumentResult, FileRow, RecipientRow, RiskRow
 from extractor.normalise import clean_line, fold, item_number, label_key, strip_item_number
@@ -104,6 +105,9 @@ class Binder:
         self.finish()
 
     def on_stamp(self, e: Stamp) -> None:
+        if not plausible_stamp(e.version):
+            self.result.gap(f"the form stamp reads '{e.version}', a date before the forms existed; left empty")
+            return
         self.result.document.form_version = self.result.document.form_version or e.version
 
     def on_warn(self, e: Warn) -> None:

@@ -51,6 +51,15 @@ def stamp_version(folded: str) -> str | None:
     return re.sub(r"\s+", "", m.group(1)).replace(f"月{word}", f"月 {word}")
 
 
+FIRST_HEISEI_YEAR = 26  # the assessment forms date from 平成26年 (2014): no stamp is older
+
+
+def plausible_stamp(version: str) -> bool:
+    """A stamp's date can be a form's: `平成3年5月` (OCR lost a 0 of 平成30年) cannot."""
+    m = re.match(r"平成(\d+)年", version)
+    return m is None or int(m.group(1)) >= FIRST_HEISEI_YEAR
+
+
 def part_heading(spec: FormSpec, text: str) -> Part | None:
     """The part whose heading `text` is (`Ⅲ 特定個人情報ファイルの取扱い…`), compared on the title's start."""
     m = patterns().part_head.match(text)

@@ -14,6 +14,7 @@ import re
 from extractor.errors import ErrorKind, InputError
 from extractor.forms.bind import bind_events
 from extractor.forms.detect import detect_form
+from extractor.forms.rows import plausible_stamp
 from extractor.model import DocumentResult, DocumentRow
 from extractor.normalise import clean_line
 from extractor.text.dump.parse import parse_dump
@@ -57,7 +58,8 @@ def parse_text(data: bytes, doc_id: str, source_path: str, fmt: str) -> Document
     row = DocumentRow(doc_id=doc_id, source_path=source_path, source_format=fmt)
     result = DocumentResult(document=row)
     found = detect_form(head_text(text), text[:STAMP_SPAN])
-    row.form_type, row.form_version = found.form_type, found.version
+    row.form_type = found.form_type
+    row.form_version = found.version if found.version and plausible_stamp(found.version) else None
     if found.form_type == "summary":
         parse_summary_text(text, fmt, result)
     elif found.spec is None:
