@@ -68,9 +68,13 @@ def flatten(grey: Image, dpi: float) -> Image:
 def binarise(grey: Image, dpi: float = 300.0) -> Image:
     """Ink = 255: Otsu's threshold on the flattened page, kept within bounds so a blank or evenly
     grey page is not all ink."""
+    return _otsu_ink(grey, flatten(grey, dpi))
+
+
+def _otsu_ink(grey: Image, flat: Image) -> Image:
+    """`binarise` given the page's flattened image (`flatten`), which `prepare` also thresholds lighter."""
     if grey.size and int(grey.max()) == int(grey.min()):
         return np.zeros_like(grey)
-    flat = flatten(grey, dpi)
     level, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     level = min(max(level, INK_LEVELS[0]), INK_LEVELS[1])
     _, ink = cv2.threshold(flat, level, 255, cv2.THRESH_BINARY_INV)
@@ -172,14 +176,17 @@ def segments(hboxes: list[tuple[int, int, int, int]], vboxes: list[tuple[int, in
 
 def prepare(grey: Image, dpi: float, deskew: bool = True) -> Raster:
     """Deskew, binarise and find the rules of a grey page image rendered at `dpi`."""
-    ink = binarise(grey, dpi)
+    flat = flatten(grey, dpi)
+    ink = _otsu_ink(grey, flat)
     angle = skew_angle(ink) if deskew else 0.0
     if angle:
         grey = rotate(grey, angle)
-        ink = binarise(grey, dpi)
+        flat = flatten(grey, dpi)
+        ink = _otsu_ink(grey, flat)
     hboxes, vboxes = find_rules(ink, dpi)
     rules = rule_mask(ink.shape, hboxes, vboxes, widen=max(1, round(dpi / 150)))
-    ink = _u8(cv2.bitwise_and(ink, cv2.bitwise_not(rules)))
-    loose = _u8(cv2.bitwise_and(_u8((flatten(grey, dpi) < LOOSE_LEVEL) * 255), cv2.bitwise_not(rules)))
+    not_rules = cv2.bitwise_not(rules)
+    ink = _u8(cv2.bitwise_and(ink, not_rules))
+    loose = _u8(cv2.bitwise_and(_u8((flat < LOOSE_LEVEL) * 255), not_rules))
     hsegs, vsegs = segments(hboxes, vboxes, 72.0 / dpi)
     return Raster(grey, ink, rules, dpi, angle, hsegs, vsegs, loose)
