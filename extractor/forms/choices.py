@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from extractor.forms.events import CheckRead
 from extractor.forms.patterns import patterns
-from extractor.normalise import clean_line, fold, label_key
+from extractor.normalise import clean_line, fold, label_key, mismatches
 
 OPEN = "[［"
 # A digit group's separator, whichever mark the print or OCR shows (1,000 / 1.000 / 1，000): bands
@@ -66,7 +66,7 @@ def _one_off(key: str, keyed: list[tuple[str, str]]) -> tuple[str, str] | None:
     e.g. 店内連携システム), when no label matched; labels under 6 characters are too short to tell.
     Returned with the item's own spelling of the label, which is what is stripped from its text."""
     near = [(key[: len(okey)], opt) for okey, opt in keyed
-            if len(okey) >= 6 and len(key) >= len(okey) and sum(a != b for a, b in zip(key, okey, strict=False)) == 1]
+            if len(okey) >= 6 and len(key) >= len(okey) and mismatches(key[: len(okey)], okey) == 1]
     return near[0] if len(near) == 1 else None
 
 

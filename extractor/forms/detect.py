@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from extractor.forms.patterns import patterns
 from extractor.forms.rows import stamp_version
 from extractor.forms.spec import FormSpec, all_specs
-from extractor.normalise import clean_line, fold, label_key
+from extractor.normalise import clean_line, fold, label_key, mismatches
 from extractor.text.summary_vocab import is_summary_head
 
 
@@ -50,8 +50,7 @@ def _by_title(head: str) -> FormSpec | None:
 def _holds_near(text: str, word: str) -> bool:
     """`text` holds `word` with at most one character changed (words of six characters or more)."""
     n = len(word)
-    return n >= 6 and any(sum(a != b for a, b in zip(text[i:i + n], word, strict=True)) <= 1
-                          for i in range(len(text) - n + 1))
+    return n >= 6 and any(mismatches(text[i:i + n], word) <= 1 for i in range(len(text) - n + 1))
 
 
 def _by_stamp(version: str) -> FormSpec | None:

@@ -32,7 +32,7 @@ from extractor.forms.patterns import part_key, patterns
 from extractor.forms.spec import FormSpec, Part
 from extractor.layout import Cell, Line, Row
 from extractor.layout.cells import line_of_words, shift_cell
-from extractor.normalise import clean_line, fold, item_number, label_key, strip_item_number
+from extractor.normalise import clean_line, fold, item_number, label_key, mismatches, strip_item_number
 
 _BLOCK_NO = re.compile(r"^\s*(\d{1,3})?\s*[:：]?\s*(.*)$", re.S)
 _RISK_NO = re.compile(r"^\s*\d{0,3}\s*[:：]")
@@ -73,7 +73,7 @@ def _title_starts(rest: str, start: str) -> bool:
     """`rest` starts with `start`, or with it one character misread (OCR: `しきい値麟断項目`): the
     numeral must match exactly, so one character in six is a misreading, not another title."""
     head = rest[: len(start)]
-    return len(head) == len(start) and sum(a != b for a, b in zip(head, start, strict=True)) <= (len(start) >= 6)
+    return len(head) == len(start) and mismatches(head, start) <= (len(start) >= 6)
 
 
 def is_heading_text(spec: FormSpec, text: str) -> bool:

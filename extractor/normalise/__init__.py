@@ -16,6 +16,7 @@ from extractor.normalise.text import (
     join_lines,
     label_key,
     label_prefix_end,
+    mismatches,
     strip_item_number,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "join_lines",
     "label_key",
     "label_prefix_end",
+    "mismatches",
     "parse_count",
     "parse_date",
     "strip_item_number",

@@ -119,3 +119,9 @@ def item_number(text: str) -> int | None:
 
 def is_blank_value(text: str | None) -> bool:
     return text is None or not text.strip()
+
+
+def mismatches(a: str, b: str) -> int:
+    """Characters that differ between two strings of one length, place by place (OCR misreads one
+    character for another; it keeps the count)."""
+    return sum(x != y for x, y in zip(a, b, strict=True))

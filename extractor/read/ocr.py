@@ -31,7 +31,7 @@ from extractor.read.marks import settle_answer_bracket, settle_marks
 from extractor.read.numerals import fix_numeral
 from extractor.read.raster import Image, Raster, prepare
 from extractor.read.tesseract import Glyph, engine, read_line
-from extractor.read.vocabulary import mend
+from extractor.read.vocabulary import is_katakana, mend
 
 if TYPE_CHECKING:
     import pymupdf
@@ -223,7 +223,7 @@ def mend_katakana(line: list[Glyph], vocabulary: frozenset[str]) -> list[Glyph]:
     k = 0
     while k < len(out):
         end = k
-        while end < len(out) and _is_katakana(out[end].text):
+        while end < len(out) and is_katakana(out[end].text):
             end += 1
         if end - k >= 4:
             run = "".join(g.text for g in out[k:end])
@@ -232,10 +232,6 @@ def mend_katakana(line: list[Glyph], vocabulary: frozenset[str]) -> list[Glyph]:
                 out[k:end] = [g._replace(text=c) for g, c in zip(out[k:end], mended, strict=True)]
         k = end + 1
     return out
-
-
-def _is_katakana(text: str) -> bool:
-    return len(text) == 1 and ("ァ" <= text <= "ヴ" or text == "ー")
 
 
 def _window(texts: list[str], k: int) -> str:

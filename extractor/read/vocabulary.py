@@ -12,7 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-KATAKANA_RUN = re.compile(r"[ァ-ヴー]{4,}")  # shorter runs are too easily other words
+from extractor.normalise import mismatches
+
+KATAKANA = "ァ-ヴー"  # katakana and the long-vowel mark, as a character class
+KATAKANA_RUN = re.compile(rf"[{KATAKANA}]{{4,}}")  # shorter runs are too easily other words
+_ONE_KATAKANA = re.compile(rf"[{KATAKANA}]")
+
+
+def is_katakana(text: str) -> bool:
+    """`text` is one katakana character (a glyph of OCR)."""
+    return len(text) == 1 and _ONE_KATAKANA.match(text) is not None
 
 
 def mend(text: str, vocabulary: frozenset[str]) -> str:
@@ -25,13 +34,8 @@ def mend(text: str, vocabulary: frozenset[str]) -> str:
 def _mended_run(run: str, vocabulary: frozenset[str]) -> str:
     if run in vocabulary:
         return run
-    near = [w for w in vocabulary if len(w) == len(run) and _one_off_before_last(run, w)]
+    near = [w for w in vocabulary if len(w) == len(run) and run[-1] == w[-1] and mismatches(run, w) == 1]
     return near[0] if len(near) == 1 else run
-
-
-def _one_off_before_last(run: str, word: str) -> bool:
-    diff = [k for k, (a, b) in enumerate(zip(run, word, strict=True)) if a != b]
-    return len(diff) == 1 and diff[0] < len(word) - 1
 
 
 def katakana_words(texts: Iterable[str]) -> frozenset[str]:
