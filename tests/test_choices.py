@@ -187,10 +187,9 @@ def test_an_ocr_answer_found_only_in_a_legend_ocr_misread_too_must_be_a_form_opt
 
 
 def test_annex_choice_columns_are_the_recipient_choice_fields() -> None:
-    from extractor.forms.apply import _annex_choices
     from extractor.forms.spec import LAYOUT_DIR, load_spec
 
-    choices = _annex_choices(load_spec(LAYOUT_DIR / "full_h30.yaml"))
+    choices = load_spec(LAYOUT_DIR / "full_h30.yaml").recipient_choices
     assert "subjects_band" in choices and "1,000万人以上" in choices["subjects_band"]
     assert "recipient" not in choices
 

@@ -216,18 +216,11 @@ def bind_annex_row(binder: Binder, st: AnnexState, e: AnnexRow) -> None:
         st.last = RecipientRow(binder.doc_id, st.file_no, st.kind, st.count, listed_in="annex")
         for col, printed in e.values.items():
             text: str | None = printed
-            if printed and binder.result.document.ocr_pages and (options := _annex_choices(binder.spec).get(col)):
+            if printed and binder.result.document.ocr_pages and (options := binder.spec.recipient_choices.get(col)):
                 text = _ocr_annex_choice(binder, col, printed, options)
             setattr(st.last, col, [text] if col == "methods" and text else (text or None))
         binder.result.recipients.append(st.last)
     binder.touch(st.last, e.where)
-
-
-def _annex_choices(spec: FormSpec) -> dict[str, tuple[str, ...]]:
-    """Recipient columns whose block field is a ＜選択肢＞ choice -> its options (a list prints the
-    answer alone, without its legend)."""
-    return {f.column: spec.options_of(f) for f in spec.fields
-            if f.table == "recipients" and f.kind == "choice" and f.options and f.column}
 
 
 def _ocr_annex_choice(binder: Binder, col: str, text: str, options: tuple[str, ...]) -> str | None:

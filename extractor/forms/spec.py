@@ -261,6 +261,13 @@ class FormSpec:
         return self.questions.get(label_key(strip_item_number(question)), ())
 
     @cached_property
+    def recipient_choices(self) -> dict[str, tuple[str, ...]]:
+        """Recipient columns whose block field is a ＜選択肢＞ choice -> its options (an annex list
+        prints the answer alone, without its legend)."""
+        return {f.column: self.options_of(f) for f in self.fields
+                if f.table == "recipients" and f.kind == "choice" and f.options and f.column}
+
+    @cached_property
     def question_sections(self) -> dict[str, tuple[OutlineSection, ...]]:
         """Ⅲ/Ⅳ question key -> the outline sections that print it (one, for most 様式2 questions)."""
         out: dict[str, list[OutlineSection]] = {}
