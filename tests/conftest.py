@@ -16,6 +16,16 @@ CORPUS_PDF = SHARED / "corpus" / "pdf"
 SCORER = SHARED / "eval" / "score.py"
 
 
+def system_tools_or_skip(missing: list[str], install: str) -> None:
+    """Skip a test whose system tools are missing here, with the packages that bring them; in CI
+    ($CI set: `.ci/run` sets it and installs them) a missing tool is a failure, not a skip."""
+    if not missing:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must have these (.ci/run installs {install}): missing {missing}")
+    pytest.skip(f"not installed here: {missing} (apt-get install {install})")
+
+
 @pytest.fixture(scope="session")
 def corpus_pdfs() -> list[Path]:
     if not CORPUS_PDF.is_dir() or not SCORER.is_file():

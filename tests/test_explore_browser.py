@@ -22,6 +22,7 @@ import pymupdf
 import pytest
 
 from extractor.explore.sqlite import FTS_COLUMNS
+from tests.conftest import system_tools_or_skip
 from tests.test_batch_support import cli_env, pia_extract_cmd
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,11 +30,7 @@ CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 
 def _browser_or_skip() -> None:
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must have the browser (.ci/run installs chromium chromium-driver): missing {missing}")
-        pytest.skip(f"headless Chromium is not installed here: missing {missing}")
+    system_tools_or_skip([p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()], "chromium chromium-driver")
 
 
 @pytest.fixture(scope="module")
