@@ -72,12 +72,18 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 def squeeze(text: str) -> str:
     """NFKC, and no whitespace except a single space between two ASCII letters or digits."""
-    parts = [p for p in _SPACE.split(unicodedata.normalize("NFKC", text)) if p]
+    parts: list[str] = []
+    for part in _SPACE.split(unicodedata.normalize("NFKC", text)):
+        if part and parts and unicodedata.combining(part[0]):
+            # NFKC spells `¯` as a space and a combining macron: the mark joins the letter before it
+            parts[-1] = unicodedata.normalize("NFKC", parts[-1] + part)
+        elif part:
+            parts.append(part)
     out = parts[:1]
     for part in parts[1:]:
         keep = bool(_ASCII_WORD.fullmatch(out[-1][-1]) and _ASCII_WORD.fullmatch(part[0]))
         out.append((" " if keep else "") + part)
-    return unicodedata.normalize("NFKC", "".join(out))  # a removed space can leave a combining mark to compose
+    return unicodedata.normalize("NFKC", "".join(out))
 
 
 # ---------------------------------------------------------------------------- 評価実施機関
