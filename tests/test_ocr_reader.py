@@ -161,12 +161,16 @@ def test_japanese_words_have_no_spaces_between_characters(tmp_path: Path) -> Non
     assert all(0.5 < c <= 1.0 for c in page.confidences)
 
 
-def _raster_with_marks(marks: list[int]) -> Raster:
+def _raster_with_marks(marks: list[int], strokes: tuple[int, ...] = ()) -> Raster:
     import cv2
 
     grey = np.full((40, 200), 255, np.uint8)
     for x in marks:  # a thin ○ of a bracket's height, centred at x
         cv2.circle(grey, (x, 20), 8, 0, 1)
+    for x in strokes:  # a `]` of the bracket's height, 5 px wide
+        cv2.line(grey, (x, 10), (x, 30), 0, 1)
+        cv2.line(grey, (x - 4, 10), (x, 10), 0, 1)
+        cv2.line(grey, (x - 4, 30), (x, 30), 0, 1)
     zeros = np.zeros_like(grey)
     return Raster(grey, 255 - grey, zeros, 300.0, 0.0, (), ())
 
@@ -181,6 +185,30 @@ def test_a_mark_under_a_bracket_box_stretched_over_it_is_still_seen() -> None:
     assert [g.text for g in settle_marks(stretched, _raster_with_marks([]))] == ["[", "]"]
     tight = [Glyph(10, 10, 13, 30, "[", 0.9, True), Glyph(45, 10, 48, 30, "]", 0.9, False)]
     assert [g.text for g in settle_marks(tight, _raster_with_marks([28]))] == ["[", "○", "]"]
+
+
+def test_a_bar_read_just_inside_a_bracket_does_not_close_it() -> None:
+    """`[ | 〇 ]`: OCR read a speck of the `[` as `|`, a closing look-alike; the real `]` after the mark
+    closes the bracket, so the mark between them is seen."""
+    from extractor.read.marks import settle_marks
+    from extractor.read.tesseract import Glyph
+
+    line = [Glyph(10, 10, 13, 30, "[", 0.9, True), Glyph(14, 10, 15, 30, "|", 0.5, False),
+            Glyph(20, 10, 36, 30, "〇", 0.9, False), Glyph(45, 10, 48, 30, "]", 0.9, False),
+            Glyph(60, 10, 80, 30, "紙", 0.9, True)]
+    assert [g.text for g in settle_marks(line, _raster_with_marks([28]))] == ["[", "○", "]", "紙"]
+    assert [g.text for g in settle_marks(line, _raster_with_marks([]))] == ["[", "]", "紙"]
+
+
+def test_a_brackets_own_stroke_inside_misplaced_boxes_is_no_mark() -> None:
+    """Tesseract stretched `[` over an empty `[ ]` and put `]` after the bracket's ink: the `]`
+    stroke now lies between the boxes, but it is tall and thin, and a mark is about as wide as tall."""
+    from extractor.read.marks import settle_marks
+    from extractor.read.tesseract import Glyph
+
+    misplaced = [Glyph(10, 10, 40, 30, "[", 0.9, True), Glyph(42, 8, 60, 32, "]", 0.9, False)]
+    assert [g.text for g in settle_marks(misplaced, _raster_with_marks([], strokes=(38,)))] == ["[", "]"]
+    assert [g.text for g in settle_marks(misplaced, _raster_with_marks([26], strokes=(38,)))] == ["[", "○", "]"]
 
 
 def test_an_answer_bracket_misread_at_the_start_of_its_cell_is_a_bracket() -> None:
