@@ -208,3 +208,23 @@ def test_an_option_label_with_one_character_too_many_is_that_option_when_no_othe
              CheckRead("そのの他", True)]  # too short a label to tell
     hits = match_options(items, CONN)
     assert [(h.option, h.checked) for h in hits] == [("情報提供ネットワークシステム", True), ("税務システム", False)]
+
+
+def test_an_annex_method_ocr_misread_is_the_form_option_it_names() -> None:
+    """An annex list prints the method's name alone; OCR's `店内連携シスズテム` is `庁内連携システム`
+    (two edits in eight characters, far from every other option), but text that names no option
+    closely, or names two equally, is not an option."""
+    from extractor.forms.choices import option_named
+    from extractor.forms.spec import all_specs
+
+    spec = next(s for s in all_specs() if s.recipient_boxes.get("methods"))
+    methods = spec.recipient_boxes["methods"]
+    assert {"情報提供ネットワークシステム", "庁内連携システム"} <= set(methods)  # 提供方法 and 移転方法
+    assert option_named("店内連携システム", methods) == "庁内連携システム"
+    assert option_named("店内連携シスズテム", methods) == "庁内連携システム"
+    assert option_named("電子記録媒体(フラッジュメモリを除く。 )", methods) == "電子記録媒体(フラッシュメモリを除く。)"
+    assert option_named("庁内連携システム", methods) == "庁内連携システム"
+    assert option_named("紙", methods) == "紙"
+    assert option_named("店内連携", methods) is None  # half an option: not guessed
+    assert option_named("住民基本台帳ネットワーク", methods) is None  # not an option
+    assert option_named("フラッシュメモリー", ("フラッシュメモリ", "フラッシュメモリA")) is None  # near both

@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from extractor.forms.choices import OptionHit, Resolved, match_options, paren_text, resolve_answer, resolve_misread
+from extractor.forms.choices import (
+    OptionHit,
+    Resolved,
+    match_options,
+    option_named,
+    paren_text,
+    resolve_answer,
+    resolve_misread,
+)
 from extractor.forms.events import AnnexRow, ChoiceRead, Labeled, ValueSource, Where
 from extractor.forms.lookup import ocr_question, ocr_risk_title
 from extractor.forms.patterns import patterns
@@ -218,6 +226,8 @@ def bind_annex_row(binder: Binder, st: AnnexState, e: AnnexRow) -> None:
             text: str | None = printed
             if printed and binder.result.document.ocr_pages and (options := binder.spec.recipient_choices.get(col)):
                 text = _ocr_annex_choice(binder, col, printed, options)
+            elif printed and binder.result.document.ocr_pages and (boxes := binder.spec.recipient_boxes.get(col)):
+                text = option_named(printed, boxes) or printed  # not an option: free text, kept as read
             setattr(st.last, col, [text] if col == "methods" and text else (text or None))
         binder.result.recipients.append(st.last)
     binder.touch(st.last, e.where)

@@ -235,6 +235,24 @@ def _band_of_shape(key: str, spec_options: tuple[str, ...]) -> Resolved | None:
 
 
 MISREAD_MIN = 4
+MISREAD_PER = 4  # a long option named by OCR may hold one misread character per this many
+
+
+def option_named(text: str, options: tuple[str, ...]) -> str | None:
+    """The form option an OCR'd cell of an annex list names, in the form's spelling (`店内連携システム`,
+    `庁内連携シスズテム` -> `庁内連携システム`): the option itself, or one at most one edit per
+    `MISREAD_PER` characters away and at least three edits closer than any other option; None
+    otherwise (a value that is not an option, or too garbled to tell)."""
+    key = option_key(text)
+    if len(key) < MISREAD_MIN:
+        return next((o for o in options if option_key(o) == key), None)
+    ranked = sorted((edit_distance(key, option_key(o)), k, o) for k, o in enumerate(options))
+    if not ranked:
+        return None
+    best, _, option = ranked[0]
+    close = best <= max(1, len(option_key(option)) // MISREAD_PER)
+    alone = len(ranked) == 1 or ranked[1][0] >= best + 3
+    return option if close and alone else None
 
 
 def edit_distance(a: str, b: str) -> int:

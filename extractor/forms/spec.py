@@ -268,6 +268,17 @@ class FormSpec:
                 if f.table == "recipients" and f.kind == "choice" and f.options and f.column}
 
     @cached_property
+    def recipient_boxes(self) -> dict[str, tuple[str, ...]]:
+        """Recipient columns whose block field is a checkbox list -> the options of every such field
+        (提供方法 and 移転方法 together: an annex list prints the checked option's name alone)."""
+        out: dict[str, tuple[str, ...]] = {}
+        for f in self.fields:
+            if f.table == "recipients" and f.kind == "checkbox" and f.options and f.column:
+                known = out.get(f.column, ())
+                out[f.column] = known + tuple(o for o in self.options_of(f) if o not in known)
+        return out
+
+    @cached_property
     def question_sections(self) -> dict[str, tuple[OutlineSection, ...]]:
         """Ⅲ/Ⅳ question key -> the outline sections that print it (one, for most 様式2 questions)."""
         out: dict[str, list[OutlineSection]] = {}
