@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,6 +18,7 @@ from extractor.normalise import (
     parse_date,
     strip_item_number,
 )
+from extractor.normalise.dates import printed_forms
 
 ERAS = [("令和", 2018, 1, 30), ("平成", 1988, 1, 31), ("昭和", 1925, 1, 64)]
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -72,6 +74,14 @@ def test_date_examples() -> None:
     assert parse_date("令和5年2月30日") is None
     assert parse_date("未定") is None
     assert parse_date("") is None
+
+
+@given(st.dates(date(1926, 12, 25), date(2100, 12, 31)), st.sampled_from([1, 2, 3]))
+def test_every_printed_form_of_a_date_reads_back_as_the_date(day: object, precision: int) -> None:
+    iso = str(day)[: {1: 4, 2: 7, 3: 10}[precision]]
+    forms = printed_forms(iso)
+    assert forms and all(parse_date(f) == iso for f in forms)
+    assert printed_forms("平成30年") == () and printed_forms("2018/01/16") == ()
 
 
 @given(st.text())

@@ -51,6 +51,27 @@ def _iso(year: int, month: str | None, day: str | None) -> str | None:
     return f"{year:04d}-{mo:02d}-{d:02d}"
 
 
+# era -> (offset, first year, last year), for printing a date back
+_ERA_SPANS = {"令和": (2018, 2019, 9999), "平成": (1988, 1989, 2019), "昭和": (1925, 1926, 1989)}
+_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def printed_forms(iso: str) -> tuple[str, ...]:
+    """The ways a form prints an ISO date (`2018-01-16` -> `2018年1月16日`, `平成30年1月16日`), for
+    finding the printed text a date value was read from; () when `iso` is not an ISO date."""
+    m = _ISO.fullmatch(iso)
+    if not m:
+        return ()
+    year = int(m.group(1))
+    rest = "".join(f"{int(v)}{unit}" for v, unit in ((m.group(2), "月"), (m.group(3), "日")) if v)
+    forms = [f"{year}年{rest}"]
+    for era, (offset, first, last) in _ERA_SPANS.items():
+        if first <= year <= last:
+            n = year - offset
+            forms += [f"{era}{n}年{rest}"] + ([f"{era}元年{rest}"] if n == 1 else [])
+    return tuple(f for f in forms if parse_date(f) == iso)  # `2000年` alone is not read as a date
+
+
 def _days_in(year: int, month: int) -> int:
     if month == 2:
         return 29 if (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 else 28
