@@ -117,6 +117,12 @@ def test_an_ocr_read_question_is_the_outline_question_clearly_closest_to_it() ->
     transfer = "不正な提供・移転が行われるリスクへの対策は十分か"
     assert ocr_question(spec, "IV", "不正な提供・移転が行われ るリスクへの対策は十分か") == transfer
     assert ocr_question(spec, "IV", "何か別のこと") == "何か別のこと"  # close to none: as read
+    # two characters misread in 26 (ろ added, 十 as 上): the one question three edits closer than any other
+    assert ocr_question(spec, "IV", "不正な提供・移転が行われろるリスクへの対策は上分か") == transfer
+    provision = "不正な提供が行われるリスクへの対策は十分か"
+    assert ocr_question(spec, "IV", "不下な提供が行われるろリスクへの対策は上分か") == provision
+    between = "不正な提供・移が行われるリスクへの対策は上分か"  # two edits from one, three from the other
+    assert ocr_question(spec, "IV", between) == between
     assert ocr_question(spec, "II", outside) == outside  # no questions in that part: as read
 
 

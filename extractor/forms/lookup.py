@@ -156,8 +156,27 @@ def ocr_question(spec: FormSpec, part: str, question: str, least: float = 0.7, m
         return exact[0]
     ranked = sorted(((_similarity(key, label_key(q)), q) for q in texts), reverse=True)
     if not ranked or ranked[0][0] < least or (len(ranked) > 1 and ranked[0][0] - ranked[1][0] < margin):
-        return question
+        return _fewest_edits(key, texts) or question
     return ranked[0][1]
+
+
+QUESTION_EDITS = 6  # a question read by OCR may hold one misread, dropped or added character per this many
+EDITS_AHEAD = 3  # …when every other question is at least this many edits further
+
+
+def _fewest_edits(key: str, texts: set[str]) -> str | None:
+    """The question a few characters off the text read and clearly fewer than any other: questions
+    that differ by one word (`不正な提供` / `不正な提供・移転`) are too alike for a similarity ratio
+    to tell apart once OCR has misread two characters of the longer one."""
+    from extractor.forms.choices import edit_distance
+
+    ranked = sorted((edit_distance(key, label_key(q)), q) for q in texts)
+    if not ranked:
+        return None
+    best, question = ranked[0]
+    if best > len(label_key(question)) // QUESTION_EDITS:
+        return None
+    return question if len(ranked) == 1 or ranked[1][0] >= best + EDITS_AHEAD else None
 
 
 def ocr_section_title(part: Part | None, no: int, title: str, least: float = 0.5) -> str:
