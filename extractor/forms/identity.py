@@ -55,8 +55,9 @@ def drop_siblings(spec: FormSpec, result: DocumentResult, dropped: set[tuple[str
 def _before_gap(block: Block, siblings: list[Any]) -> list[Any]:
     """The blocks numbered 1, 2, … before the first number not read (the block left out); none when a number
     is unknown or printed twice."""
-    numbers = [getattr(r, block.number, None) if block.number else None for r in siblings]
-    if not all(isinstance(n, int) for n in numbers) or len(set(numbers)) != len(numbers):
+    got = [getattr(r, block.number, None) if block.number else None for r in siblings]
+    numbers = [n for n in got if isinstance(n, int)]
+    if len(numbers) != len(got) or len(set(numbers)) != len(numbers):
         return []
     gap = next(k for k in range(1, len(numbers) + 2) if k not in numbers)
     return [r for r, n in zip(siblings, numbers, strict=True) if n < gap]
