@@ -97,6 +97,7 @@ class Field:
     optional: bool = False  # not counted as expected (a row many documents leave out)
     number: str | None = None  # kind names: the column numbering the records (system_no)
     in_heading: bool = False  # checkboxes printed in the section heading itself (`４．… [ ] 委託しない`)
+    rows: tuple[tuple[str, ...], ...] = ()  # a checkbox grid's options as printed, row by row (left to right)
 
     @property
     def table(self) -> str:
@@ -453,6 +454,8 @@ def _check_checkbox(f: Field, at: str, boxes: dict[str, Any]) -> None:
             _expect(f.table, column, (bool,), at)
     else:
         _expect(f.table, f.column, (list[str],), at)
+    for option in (o for row in f.rows for o in row):
+        _check_option(option, f, at, boxes)
     for extra in (f.other_text,):
         if extra:
             _expect(f.table, extra, (str,), at)

@@ -19,9 +19,11 @@ from extractor.model import DocumentResult
 from extractor.normalise import label_key
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.blocks import label_less_sections, mixed_blocks
+from extractor.text.dump.column import marker_columns
 from extractor.text.dump.grid import markers_below, split_counts
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
+from extractor.text.dump.lists import lists_after_labels
 from extractor.text.dump.match import align, scrambled, unordered, value_of
 from extractor.text.dump.order import headings_first
 from extractor.text.dump.risks import file_numbers, place
@@ -40,6 +42,8 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     lines = markers_below(split_counts(lines, patterns().words.count_word), vocab.all_box_options)
     scan = Scanner(spec).run(lines)
     assign_values(scan.stream)
+    marker_columns(spec, scan.stream, lines)
+    lists_after_labels(scan.stream)
     stream = place(spec, mixed_blocks(scan.stream))
     annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
     bind_events(spec, events(spec, stream, annexes), result, loose=True)
