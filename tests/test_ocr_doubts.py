@@ -64,28 +64,3 @@ def test_a_date_is_withheld_when_its_printed_form_was_read_doubtfully() -> None:
     withhold(result, {6: ("令和2年4",)})  # another date's doubt
     assert result.files[1].use_start == "2018-01-16"
 
-
-def _annex(*rows: tuple[str, str, str]) -> DocumentResult:
-    result = DocumentResult(DocumentRow("d", "x.scan.pdf"))
-    for k, (recipient, basis, purpose) in enumerate(rows, start=1):
-        result.recipients.append(RecipientRow("d", 1, "provision", k, recipient=recipient, legal_basis=basis,
-                                              purpose=purpose, listed_in="annex", page=16))
-    return result
-
-
-def test_a_doubtful_identifying_value_is_withheld_when_the_rest_of_its_row_still_tells_it_apart() -> None:
-    """`番号法別表第2の169項` (a 0 read as 9 and 6): the doubt is in this row's legal basis alone, and its
-    recipient and purpose still tell the row from the others, so the basis is withheld; a doubtful
-    purpose, longer than the rest, is kept (with a warning), as is a recipient that dozens of rows share."""
-    tail = "に関する事務であって主務省令で定められたもの"
-    rows = [("厚生労働大臣", "番号法別表第2の169項", "健康保険法による給付の支給" + tail),
-            ("市町村長", "番号法別表第2の27項", "国民健康保険法による保険給付の支給" + tail),
-            ("市町村長", "番号法別表第2の30項", "介護保険法による保険給付の支給" + tail)]
-    result = _annex(*rows)
-    withhold(result, {16: ("の169項", "国民健康保", "市町村長")})
-    first, second, third = result.recipients
-    assert first.legal_basis is None and first.recipient == "厚生労働大臣"
-    assert second.purpose == rows[1][2]  # the longest identifying value: kept
-    assert second.recipient == third.recipient == "市町村長"  # in two rows: not located, kept
-    assert result.gaps == 1
-    assert sum("kept" in w for w in result.document.warnings) == 3

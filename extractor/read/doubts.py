@@ -18,7 +18,6 @@ prints it): their text is the form's, not OCR's.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -33,7 +32,9 @@ SETTLED = frozenset({"doc_id", "kind", "listed_in", "part", "section", "question
                      "subjects_band", "users_band", "handlers_band", "items_band", "retention_band",
                      "contractor_normalized", "contractor_branch"})
 # the columns that tell a row from its neighbours (an annex lists 市町村長 for dozens of legal bases):
-# a doubtful one is kept with a warning, since without it the row's other values cannot be placed
+# a doubtful one is kept with a warning, since without it the row's other values cannot be placed (tried:
+# withholding a doubtful legal basis when recipient and purpose remain paired held-out annex rows with
+# their neighbours, 1 wrong cell became 4)
 IDENTIFYING = {"recipients": ("recipient", "legal_basis", "purpose")}
 TABLES = ("systems", "files", "entrustments", "recipients", "risk_ratings")
 _SPACE = re.compile(r"\s+")
@@ -56,13 +57,11 @@ def withhold(result: DocumentResult, doubts: Mapping[int, tuple[str, ...]]) -> N
             near = set().union(*(spans.get(p, set()) for p in pages)) if pages else set()
             if near:
                 hits += _hits(table, record, near, form)
-    # how many values of a column one doubtful text is found in: a doubt found in one is located
-    shared = Counter((h.table, h.column, h.span) for h in hits)
     for h in hits:
         page = h.record.page or (h.record.pages or [None])[0]
         where = (f"{h.table} {_row_name(h.record)} '{h.column}' (page {page}): OCR read '{h.span}' doubtfully "
                  f"(two readings differ)")
-        if h.column in IDENTIFYING.get(h.table, ()) and not _placed_without(h, shared[h.table, h.column, h.span]):
+        if h.column in IDENTIFYING.get(h.table, ()):
             result.warn(f"{where}; kept, as it tells the row from the others")
             continue
         setattr(h.record, h.column, None)
@@ -103,16 +102,6 @@ def _hits(table: str, record: Any, near: set[str], form: frozenset[str]) -> list
         if hit is not None:
             out.append(Hit(table, record, f.name, hit))
     return out
-
-
-def _placed_without(hit: Hit, values_holding_it: int) -> bool:
-    """Whether a row is still told from the others with this identifying value withheld: the doubt is
-    found in this value alone (not in the 市町村長 of dozens of rows), and the row's other identifying
-    values, read surely, hold more text than this one."""
-    if values_holding_it > 1:
-        return False
-    others = (getattr(hit.record, c) for c in IDENTIFYING[hit.table] if c != hit.column)
-    return sum(len(_key(v)) for v in others if isinstance(v, str)) > len(_key(getattr(hit.record, hit.column)))
 
 
 def _row_name(record: Any) -> str:
