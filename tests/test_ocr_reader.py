@@ -346,3 +346,20 @@ def test_a_full_stop_standing_apart_from_the_text_is_a_speck() -> None:
     inside = [Glyph(304, 0, 321, 30, "く", 0.99, False), Glyph(372, 0, 373, 30, "。", 0.99, False),
               Glyph(372, 0, 379, 30, ")", 0.99, False)]  # a real 。 whose box Tesseract misplaced
     assert drop_stray_stops(inside) == inside
+
+
+def test_kanji_read_surely_before_a_gap_are_words_not_a_numeral() -> None:
+    """`評価書 番号` in a thin 明朝 at 150 dpi: 評価書 stands apart from 番号 like a heading's numeral
+    does, but three kanji read at 0.99 are words; the English model is not asked (it said `I`)."""
+    from extractor.read.numerals import fix_numeral
+
+    line = [Glyph(10, 10, 30, 30, "評", 0.99, True), Glyph(31, 10, 52, 30, "価", 0.99, False),
+            Glyph(53, 10, 74, 30, "書", 0.99, False), Glyph(100, 10, 120, 30, "番", 0.99, True),
+            Glyph(121, 10, 141, 30, "号", 0.88, False)]
+    grey = np.full((40, 200), 255, np.uint8)
+    grey[10:31, 14:17] = 0  # ink the numeral reader reads as Ⅱ by its two bare stems
+    grey[10:31, 22:25] = 0
+    raster = Raster(grey, 255 - grey, np.zeros_like(grey), 300.0, 0.0, (), ())
+    assert [g.text for g in fix_numeral(line, raster)] == ["評", "価", "書", "番", "号"]
+    numeral = [Glyph(10, 10, 30, 30, "中", 0.6, True), *line[3:]]  # what the model makes of a real Ⅱ
+    assert [g.text for g in fix_numeral(numeral, raster)] == ["Ⅱ", "番", "号"]

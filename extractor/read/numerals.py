@@ -21,6 +21,7 @@ ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "
 WHITELIST = "IVX0123456789"
 APART = 0.8  # the group is followed by at least this many glyph heights of space
 MIN_CONF = 0.5
+TEXT_CONF = 0.9  # an opening group of kana or kanji all read this surely is words, not a numeral
 NOT_NUMERAL = set(".．)）(（、。・:：-－[]［］「」<>＜＞")  # item numbers, bullets, brackets are read right
 
 
@@ -35,6 +36,16 @@ def _lead(line: list[Glyph], em: float) -> int:
         if line[k + 1].x0 - line[k].x1 >= APART * em:
             return k + 1
     return 0
+
+
+def _is_japanese(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
+
+
+def _read_as_words(group: list[Glyph]) -> bool:
+    """Several kana or kanji read surely (`評価書` before a gap in `評価書 番号`): Japanese text, not a
+    numeral, which the model reads as one glyph (中, 世) or as Latin letters and digits."""
+    return len(group) >= 2 and all(_is_japanese(g.text) and g.conf >= TEXT_CONF for g in group)
 
 
 def _first_group(ink: Image, gap: float) -> Image:
@@ -66,6 +77,8 @@ def fix_numeral(line: list[Glyph], raster: Raster) -> list[Glyph]:
     n = _lead(line, em) if len(line) >= 2 else 0
     if not n or any(ch in NOT_NUMERAL for g in line[: n + 1] for ch in g.text):
         return line  # an item number, a bullet, a bracket (also `[` read as `!`, then `]`)
+    if _read_as_words(line[:n]):
+        return line
     # the first run of inked columns: Tesseract's boxes are too loose to crop by
     x0, x1 = max(0, int(line[0].x0) - 4), int(line[n].x0) + 2
     y0, y1 = max(0, int(min(g.y0 for g in line)) - 2), int(np.ceil(max(g.y1 for g in line))) + 2
