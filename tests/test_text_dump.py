@@ -14,7 +14,7 @@ from extractor.text.dump.items import Item
 from extractor.text.dump.lines import split_lines
 from extractor.text.dump.parse import assign_values
 from extractor.text.dump.scan import Scanner, Slot
-from extractor.text.dump.side import dealings, only, width
+from extractor.text.dump.side import dealings, least_out_of_line, only, width
 from extractor.text.dump.trust import enumerated
 from extractor.text.dump.vocab import vocab_of
 from pia_fixtures.dumps import TOOLS, dump, tool_available
@@ -462,3 +462,39 @@ def test_side_by_side_rows_out_of_order_or_cut_by_a_page_break() -> None:
     text += "\n\n" + "\n".join([*name8, "", *head8, "", *name9, "", *head9, *header, *tail8, *tail9])
     got, warnings = _annex_rows(text)
     assert got == rows and not warnings
+
+
+def test_a_lone_line_goes_to_the_cell_whose_line_it_is() -> None:
+    # a dump prints a row's lines top to bottom, the pieces of one height left to right: `項` (①'s second line)
+    # comes before `する事務` (②'s), so ① takes `項` and ② `する事務`, not the other way round
+    block = ["番号法別表第一16の 固定資産税・都市計画税の賦課に関 個人番号、氏名、住所 10万人以上", "項",
+             "する事務", "、生年月日、性別、世 100万人未満", "帯情報等の住民情報"]
+    ways = dealings(block, [9.0, 16.0, 10.0, 6.5], loose=[False, False, False, True])
+    assert ways is not None and only(ways) is None
+    assert only(least_out_of_line(ways)) == (
+        "番号法別表第一16の項", "固定資産税・都市計画税の賦課に関する事務",
+        "個人番号、氏名、住所、生年月日、性別、世帯情報等の住民情報", "10万人以上100万人未満")
+
+
+def test_a_block_with_two_wrapped_choice_cells_is_searched_past_64_ways() -> None:
+    # ③ to ⑦ side by side, the band and the method cells on two lines each: more than 64 ways, fewer than 256;
+    # in line order only the lone `員` is left open (③'s or ⑤'s: the list's other rows tell)
+    block = ["個人番号、氏名、住所 1万人以上10万 住民基本台帳に記載されている国民 庁内連携システ 住民基本台帳ファイ",
+             "、生年月日、性別、世 人未満", "年金の被保険者(対象者)とその世帯 ム", "ル更新の都度",
+             "帯情報等の住民情報", "員"]
+    loose = [False, True, False, True, False]
+    assert dealings(block, [10.0, 6.5, 16.0, 7.0, 9.0], loose=loose) is None
+    ways = dealings(block, [10.0, 6.5, 16.0, 7.0, 9.0], 256, loose=loose)
+    assert ways is not None
+    texts = {t for _, t in least_out_of_line(ways) if t[1] == "1万人以上10万人未満" and t[3] == "庁内連携システム"}
+    assert {t[0][-1] + t[2][-1] for t in texts} == {"報員", "員帯"}
+
+
+def test_a_row_is_not_opened_by_band_to_timing_cells() -> None:
+    # row 7's name is printed after row 8: its ④-⑦ block is not taken for row 8's, and the list stops there
+    rows = [_annex_row(n) for n in range(1, 9)]
+    text = _annex_text(rows[:6])
+    (name7, head7, tail7), (name8, head8, tail8) = _annex_blocks(rows[6]), _annex_blocks(rows[7])
+    text += "\n\n" + "\n".join([*head7, *tail7, "", *name8, "", *head8, *tail8, "", *name7])
+    got, warnings = _annex_rows(text)
+    assert got == rows[:6] and warnings

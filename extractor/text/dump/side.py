@@ -28,7 +28,7 @@ LOOSE_SLACK = 2.0  # the same, for a column whose cells are checked by what they
 SPACE = 0.5  # the width of the space a dump prints inside a cell
 _MAX_STEPS = 20000  # search steps before a block counts as not settled
 _RUN = re.compile(r"[0-9A-Za-z.,]+")
-Dealing = tuple[int, tuple[str, ...]]  # (silent lines inside cells, the column texts)
+Dealing = tuple[int, tuple[str, ...]]  # (fragments out of line, the column texts)
 _Deal = Callable[[int, list[str], list[float], list[float | None], int, int, int, int, float], bool]
 
 
@@ -78,6 +78,30 @@ def _text(col: list[tuple[int, str]]) -> str:
     """A column's fragments: the lines of a cell joined without a separator, the fragments of one line with a
     space (the cell printed one)."""
     return "".join((" " if k and col[k - 1][0] == ln else "") + f for k, (ln, f) in enumerate(col))
+
+
+def _out_of_line(placed: list[list[tuple[int, str]]]) -> int:
+    """Fragments printed after a line that holds a later one: a fragment's place is its cell's line (the
+    first, second … line of the cell) and then its column, and a dump prints a row's lines top to bottom,
+    the pieces of one height left to right, so a fragment comes after every fragment of a lower place."""
+    at: dict[int, list[tuple[int, int]]] = {}
+    for c, col in enumerate(placed):
+        rank, prev = 0, -1
+        for ln, _ in col:
+            rank += ln != prev
+            prev = ln
+            at.setdefault(ln, []).append((rank, c))
+    n, highest = 0, (0, -1)
+    for ln in sorted(at):
+        n += sum(1 for p in at[ln] if p < highest)
+        highest = max(highest, *at[ln])
+    return n
+
+
+def least_out_of_line(ways: Sequence[Dealing]) -> list[Dealing]:
+    """The ways with the fewest fragments out of line (`_out_of_line`)."""
+    least = min((cost for cost, _ in ways), default=0)
+    return [w for w in ways if w[0] == least]
 
 
 def only(ways: Sequence[Dealing]) -> tuple[str, ...] | None:
@@ -146,7 +170,7 @@ class _Search:
                 if opened == k:
                     ends += 1
                     texts = tuple(_text(col) for col in placed)
-                    cost = sum(col[-1][0] - col[0][0] + 1 - len({ln for ln, _ in col}) for col in placed)
+                    cost = _out_of_line(placed)
                     found[texts] = min(cost, found.get(texts, cost))
                 return True
             fr = frags[i]

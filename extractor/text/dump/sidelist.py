@@ -24,7 +24,7 @@ from extractor.forms.events import AnnexRow, Event, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.normalise import label_key
 from extractor.text.dump.lines import Line
-from extractor.text.dump.side import dealings, fragments, only, width
+from extractor.text.dump.side import dealings, fragments, least_out_of_line, only, width
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 Block = list[Line]
@@ -34,6 +34,9 @@ _WINDOW = 8  # blocks a run of rows cut by a page break may take
 _OPEN_ROWS = 3  # rows a page break may leave open at once
 _MAX_WAYS = 64  # ways of splitting such a run before it counts as not settled
 _WIDER = 1.5  # a cell this many times the widest settled cell of its column is unlike them
+_MOSTLY = 0.8  # share of a column's settled cells that start (end) with one character for it to count
+_MOST = 256  # ways of dealing one block before it counts as not settled (a band and a method cell on
+# two lines each multiply them)
 _WRAPPED_IN = 2  # settled rows with a cell wider than its column before the second reading lets the column wrap
 
 
@@ -86,8 +89,11 @@ class ListReader:
             loose = [c in (self.band_at, self.method_at) for c in range(c0, c0 + k)]
             lines = [ln.text for ln in self.blocks[b]]
             single = [c in self.one_line for c in range(c0, c0 + k)]
-            ways = None if k > 1 and any(w >= _FAR for w in ws) else dealings(lines, ws, loose=loose, single=single)
-            fit = [w for w in ways or () if self.typed(c0, w[1])]
+            ways = None if k > 1 and any(w >= _FAR for w in ws) else dealings(lines, ws, _MOST, loose=loose)
+            fit = least_out_of_line([w for w in ways or () if self.typed(c0, w[1])])
+            if len({t for _, t in fit}) > 1 and any(single):  # the ways whose one-line columns hold one line
+                ones = {t for _, t in dealings(lines, ws, _MOST, loose=loose, single=single) or ()}
+                fit = [w for w in fit if w[1] in ones] or fit
             if len({t for _, t in fit}) > 1:  # ways the text does not settle: the ones least unlike the settled rows
                 least = min(self.unlike_settled(c0, t) for _, t in fit)
                 fit = [w for w in fit if self.unlike_settled(c0, w[1]) == least]
@@ -150,7 +156,10 @@ class ListReader:
         if b >= len(self.blocks) or most == 0:
             return []
         out = []
-        for c0 in sorted(todo):
+        # a row's first block holds its name: other cells first may be the end of the row before it, a name
+        # after them the next row's (a row never takes another row's cells)
+        starts = sorted(todo) if len(todo) < len(self.cols) else [0]
+        for c0 in starts:
             k = 1
             while c0 + k - 1 in todo:
                 got = self.split(b, c0, k)
@@ -171,7 +180,7 @@ class ListReader:
         for c, col in enumerate(self.cols):
             if c not in (self.band_at, self.method_at):
                 texts = [v[col] for v in settled]
-                self.affixes[c] = (_common(texts)[:1], _common([t[::-1] for t in texts])[:1],
+                self.affixes[c] = (_mostly([t[:1] for t in texts]), _mostly([t[-1:] for t in texts]),
                                    max(width(t) for t in texts))
         assert self.widths is not None
         self.one_line = {c for c, col in enumerate(self.cols) if c not in (self.band_at, self.method_at)
@@ -307,6 +316,12 @@ def _bands_in(blocks: list[Block], bands: tuple[str, ...]) -> int:
     """How many band cells the blocks hold (a band's first line, or a whole band)."""
     return sum(1 for b in blocks for ln in b for f in fragments(ln.text)
                if width(f) >= 2.5 and any(o.startswith(f) for o in bands))
+
+
+def _mostly(chars: list[str]) -> str:
+    """The character nearly all of `chars` are (a few cells of a column may start or end otherwise), or ''."""
+    best = max(set(chars), key=chars.count, default="")
+    return best if chars and chars.count(best) >= _MOSTLY * len(chars) else ""
 
 
 def _common(texts: list[str]) -> str:
