@@ -12,6 +12,7 @@ from extractor.forms.events import AnnexRow, Warn
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.items import Item
 from extractor.text.dump.lines import split_lines
+from extractor.text.dump.order import late_block_heads
 from extractor.text.dump.parse import assign_values
 from extractor.text.dump.scan import Scanner, Slot
 from extractor.text.dump.side import dealings, least_out_of_line, only, width
@@ -325,11 +326,11 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    # measured: focused 0.887-0.910; full 0.875, m101 0.874 (their 提供先一覧 read whole), m102 0.721 (its
+    # measured: focused 0.891-0.910; full 0.875, m101 0.874 (their 提供先一覧 read whole), m102 0.721 (its
     # list read up to the first row that does not settle); precision 1.000
     floors = {"fujisawa_juki_full.xl.txt": 0.86, "fujisawa_juki_full-m101.xl.txt": 0.86,
               "fujisawa_juki_full-m102.xl.txt": 0.71}
-    floor = 0.88 if "focused" in name else floors.get(name, 0.55)
+    floor = 0.885 if "focused" in name else floors.get(name, 0.55)
     assert precision >= 0.995 and f1 >= floor, (name, precision, f1)
 
 
@@ -498,3 +499,47 @@ def test_a_row_is_not_opened_by_band_to_timing_cells() -> None:
     text += "\n\n" + "\n".join([*head7, *tail7, "", *name8, "", *head8, *tail8, "", *name7])
     got, warnings = _annex_rows(text)
     assert got == rows[:6] and warnings
+
+
+def _titles(stream: list[object]) -> list[str | None]:
+    return [el.value.text() if el.value is not None else None  # type: ignore[attr-defined]
+            for el in stream if isinstance(el, Slot) and el.head is not None]
+
+
+def _block_values(stream: list[object], label: str) -> list[str | None]:
+    return [el.value.text() if el.value is not None else None  # type: ignore[attr-defined]
+            for el in stream if isinstance(el, Slot) and el.label.text == label]
+
+
+ENTRUSTED = ["Ⅱ 特定個人情報ファイルの概要", "４．特定個人情報ファイルの取扱いの委託", "＜選択肢＞", "委託の有無 ※",
+             "[", "委託する", "]", "1） 委託する", "", "（2） 件"]
+BLOCK_1 = ["委託事項1", "①委託内容", "②委託先における取扱者数", "", "③委託先名", "再", "委", "託", "",
+           "④再委託の有無 ※", "", "データエントリー業務",
+           "住民異動届書及び住民異動通知書等による既存住基システムへの異動入力",
+           "＜選択肢＞", "[", "10人未満", "]", "1） 10人未満", "2） 10人以上50人未満", "", "株式会社NTTネクシア",
+           "[", "再委託しない", "", "]", "", "⑤再委託の許諾方法", "⑥再委託事項", ""]
+BLOCK_2 = ["委託事項2", "①委託内容", "②委託先における取扱者数", "", "既存住基システムサーバー運用保守委託業務",
+           "既存住基システムサーバーの運用保守", "＜選択肢＞", "[", "10人未満", "]", "", "③委託先名", "",
+           "日本電気株式会社", "[", "再委託しない", "", "]", "", "⑤再委託の許諾方法", "⑥再委託事項"]
+
+
+def test_a_block_heading_printed_after_its_first_values_is_moved_before_them() -> None:
+    """hirosaki_juki_focused-m101.xl: 委託事項1's title, ①委託内容 and `[ 10人未満 ]` printed before its heading
+    and labels; 委託の有無 (the section's one label) takes none of them, 取扱者数 takes the answer."""
+    late = [*ENTRUSTED, "データエントリー業務", "住民異動届書及び住民異動通知書等による既存住基システムへの異動入力",
+            "＜選択肢＞", "[", "10人未満", "]", "", "委託事項1", "①委託内容", "②委託先における取扱者数", "",
+            "1） 10人未満", "2） 10人以上50人未満", "", "③委託先名", "再", "委", "託", "", "④再委託の有無", "", "※", "",
+            "株式会社ハルカゼ公共システムズ", "＜選択肢＞", "[", "再委託しない", "]", "",
+            "⑤再委託の許諾方法", "⑥再委託事項"]
+    spec = spec_by_id("focused_h30")
+    assert spec is not None
+    scan = Scanner(spec).run(split_lines("\n".join(late)))
+    stream = late_block_heads(scan.stream)
+    assign_values(stream)
+    assert _titles(stream) == ["データエントリー業務"]
+    assert _values(stream)["委託内容"] == "住民異動届書及び住民異動通知書等による既存住基システムへの異動入力"
+    assert _values(stream)["委託先名"] == "株式会社ハルカゼ公共システムズ"
+    # without the typed answer nothing says the values are the block's, not left over
+    bare = [x for x in late if x not in ("[", "10人未満", "]")]
+    scan = Scanner(spec).run(split_lines("\n".join(bare)))
+    assert late_block_heads(scan.stream) == scan.stream

@@ -8,9 +8,14 @@ before it), the heading and the headings under it move to the top of the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from extractor.forms.events import BlockStart
 from extractor.forms.spec import FormSpec
 from extractor.normalise import label_key
+from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line
+from extractor.text.dump.scan import Slot
 from extractor.text.dump.vocab import COVER, Vocab, vocab_of
 
 MIN_LABELS = 2  # labels of the new part before its heading that show the heading came out late
@@ -89,3 +94,61 @@ def _move(out: list[Line], before: Line, block: list[Line]) -> list[Line]:
     rest = [ln for ln in out if id(ln) not in ids]
     at = next(i for i, ln in enumerate(rest) if ln is before)
     return rest[:at] + block + rest[at:]
+
+
+def late_block_heads(stream: list[object]) -> list[object]:
+    """The stream with each block heading a dump printed after its block's first values moved back before them.
+
+    A spreadsheet print may put a block's values (`データエントリー業務`, `[ 10人未満 ]`) before the row holding
+    its heading (`委託事項1`) and the labels printed under it.  Values standing right before a block heading that
+    none of the labels before it (in their segment, all of them choices: `委託の有無`) can take, among them an
+    answer among the options of a label printed under the heading, are the block's: the heading and the labels
+    printed right after it move before them.
+    """
+    from extractor.text.dump.match import score  # the matcher imports the scanner, as this module's users do
+
+    out = list(stream)
+    k = 0
+    while k < len(out):
+        el = out[k]
+        if not ((isinstance(el, Slot) and el.head is not None) or isinstance(el, BlockStart)):
+            k += 1
+            continue
+        start = _orphans(out, k, score)
+        if start is None:
+            k += 1
+            continue
+        end = k + 1
+        while end < len(out) and isinstance(out[end], Slot) and out[end].head is None:  # type: ignore[attr-defined]
+            end += 1
+        labels = [s for s in out[k:end] if isinstance(s, Slot)]
+        answers = [it for it in out[start:k] if isinstance(it, Item) and it.kind == "answer"]
+        if any(score(s, it) >= 3.0 for s in labels for it in answers):
+            out = out[:start] + out[k:end] + out[start:k] + out[end:]
+        k = end
+    return out
+
+
+def _orphans(stream: list[object], k: int, score: Callable[[Slot, Item], float]) -> int | None:
+    """Where the run of values right before stream[k] that no label of the segment before it can take starts."""
+    b = k
+    while b > 0 and isinstance(stream[b - 1], Item):
+        b -= 1
+    before: list[Slot] = []
+    for el in reversed(stream[:b]):
+        if isinstance(el, Slot) and el.head is None:
+            before.append(el)
+        elif not isinstance(el, Item):
+            break
+    if not before or any(s.label.kind != "choice" for s in before):
+        return None
+    start = k
+    while start > b:
+        it = stream[start - 1]
+        assert isinstance(it, Item)
+        if it.kind != "void" and any(score(s, it) for s in before):
+            break
+        start -= 1
+    while start < k and isinstance(stream[start], Item) and stream[start].kind == "void":  # type: ignore[attr-defined]
+        start += 1
+    return start if start < k else None

@@ -25,7 +25,7 @@ from extractor.text.dump.items import Item
 from extractor.text.dump.lines import Line, split_lines
 from extractor.text.dump.lists import lists_after_labels
 from extractor.text.dump.match import align, scrambled, unordered, value_of
-from extractor.text.dump.order import headings_first
+from extractor.text.dump.order import headings_first, late_block_heads
 from extractor.text.dump.risks import file_numbers, place
 from extractor.text.dump.scan import Scanner, Slot
 from extractor.text.dump.trust import Page, Repeated, closed, segments, trusted
@@ -41,6 +41,7 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     lines = headings_first(spec, split_lines(text))
     lines = markers_below(split_counts(lines, patterns().words.count_word), vocab.all_box_options)
     scan = Scanner(spec).run(lines)
+    scan.stream = late_block_heads(scan.stream)
     assign_values(scan.stream)
     marker_columns(spec, scan.stream, lines)
     lists_after_labels(scan.stream)
