@@ -1,0 +1,95 @@
+"""The dump reader's checkbox grids a spreadsheet print cuts into pieces (real text inputs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extractor.forms.detect import spec_by_id
+from extractor.forms.events import CheckRead
+from extractor.text.dump.chunks import grid_pieces
+from extractor.text.dump.lines import split_lines
+from extractor.text.dump.parse import assign_values
+from extractor.text.dump.scan import Scanner, Slot
+from extractor.text.dump.values import DumpValue
+
+PART = ["Ⅱ", "特定個人情報ファイルの概要", "１．特定個人情報ファイル名", "(1)住民基本台帳ファイル",
+        "５．特定個人情報の提供・移転（委託に伴うものを除く。）"]
+# hirosaki_juki_focused.xl: ⑥提供方法's left column after the label, its right column after the next block's labels
+PROVISION = ["提供先1", "①法令上の根拠", "(別紙1)提供先一覧に記載", "⑥提供方法", "[ ○ ]",
+             "情報提供ネットワークシステ", "ム", "[", "]", "電子メール", "", "⑦時期・頻度", "移転先1", "①法令上の根拠",
+             "②移転先における用途", "", "[", "", "]", "", "専用線", "", "[", "", "]", "",
+             "電子記録媒体(フラッシュメモリを", "除く。)", "紙", "", "[", "]", "フラッシュメモリ", "[", "]", "[", "]",
+             "その他 （", "）",
+             "情報提供ネットワークシステムを通じて照会があった都度"]
+# fujisawa_juki_full.xl: ⑥移転方法's right column as a run of markers, then its options
+TRANSFER = ["移転先1", "①法令上の根拠", "(別添5) 移転先一覧に記載", "⑥移転方法", "[ ○ ]", "庁内連携システム", "[", "]",
+            "電子メール", "", "⑦時期・頻度", "６．特定個人情報の保管・消去", "", "[", "]", "フラッシュメモリ", "[", "]",
+            "その他 （", "）", "(別添5) 移転先一覧に記載", "", "[", "]", "[ ○ ]", "[", "", "]", "", "専用線",
+            "電子記録媒体(フラッシュメモリを", "除く。)", "紙", "", "①保管場所"]
+
+
+def _read(lines: list[str], spec_id: str = "focused_h30") -> dict[str, Any]:
+    """Each checkbox label -> its (option, state) list as the pieces give it."""
+    spec = spec_by_id(spec_id)
+    assert spec is not None
+    dump_lines = split_lines("\n".join(lines))
+    scan = Scanner(spec).run(dump_lines)
+    assign_values(scan.stream)
+    grid_pieces(spec, scan.stream, dump_lines)
+    out: dict[str, Any] = {}
+    for el in scan.stream:
+        if isinstance(el, Slot) and el.label.kind == "checkbox" and el.value is not None:
+            boxes = el.value.boxes  # type: ignore[attr-defined]
+            if all(b.checked is not None for b in boxes):
+                out[el.label.text] = [(b.label, b.checked) for b in boxes]
+    return out
+
+
+def test_a_grids_pieces_interleaved_with_the_next_blocks_labels_are_read() -> None:
+    got = _read([*PART, *PROVISION])["提供方法"]
+    assert [c for _, c in got] == [True, False, False, False, False, False, False]
+    assert got[0][0] == "情報提供ネットワークシステム" and got[3][0] == "電子記録媒体(フラッシュメモリを除く。)"
+
+
+def test_a_run_of_markers_then_one_column_of_options_is_read_in_order() -> None:
+    got = dict(_read([*PART, *TRANSFER], "full_h30")["移転方法"])
+    assert got["庁内連携システム"] is True and got["電子記録媒体(フラッシュメモリを除く。)"] is True
+    assert not any(c for o, c in got.items() if o not in ("庁内連携システム", "電子記録媒体(フラッシュメモリを除く。)"))
+
+
+def test_markers_that_cannot_be_tied_to_their_options_leave_the_grid_unread() -> None:
+    # markers not all alike, then options from two columns of the grid (電子メール | 電子記録媒体…): whose marker is
+    # whose is not told
+    k = TRANSFER.index("専用線")
+    two_columns = [*TRANSFER[:k], "電子メール", "紙", "専用線", "", "①保管場所"]
+    two_columns[TRANSFER.index("電子メール")] = "電子記録媒体(フラッシュメモリを除く。)"
+    assert "移転方法" not in _read([*PART, *two_columns], "full_h30")
+    # the same in one column, in order: read
+    one_column = [*TRANSFER[:k], "電子メール", "フラッシュメモリ", "その他 （", "）", "", "①保管場所"]
+    one_column[TRANSFER.index("電子メール")] = "専用線"
+    one_column[TRANSFER.index("フラッシュメモリ")] = "電子記録媒体(フラッシュメモリを除く。)"
+    one_column[TRANSFER.index("その他 （"):TRANSFER.index("その他 （") + 2] = ["紙", ""]
+    got = dict(_read([*PART, *one_column], "full_h30")["移転方法"])
+    assert [o for o, c in got.items() if c] == ["庁内連携システム", "フラッシュメモリ"]
+    # one piece a marker short of its options
+    short = [ln for k, ln in enumerate(PROVISION) if k not in (30, 31)]
+    assert "提供方法" not in _read([*PART, *short])
+    # a piece two labels could take (both grids miss the same options): neither is read
+    both = [*PROVISION[:11], *TRANSFER[:10], "⑦時期・頻度", *PROVISION[15:]]
+    got = _read([*PART, *both])
+    assert "提供方法" not in got and "移転方法" not in got
+
+
+def test_a_grid_the_alignment_read_otherwise_is_left_as_it_was() -> None:
+    spec = spec_by_id("focused_h30")
+    assert spec is not None
+    dump_lines = split_lines("\n".join([*PART, *PROVISION]))
+    scan = Scanner(spec).run(dump_lines)
+    slot = next(el for el in scan.stream if isinstance(el, Slot) and el.label.text == "提供方法")
+    theirs = DumpValue(boxes=(CheckRead("電子メール", True), CheckRead("専用線", None)))
+    slot.value = theirs
+    grid_pieces(spec, scan.stream, dump_lines)
+    assert slot.value is theirs
+    slot.value = DumpValue(boxes=(CheckRead("電子メール", False), CheckRead("専用線", None)))
+    grid_pieces(spec, scan.stream, dump_lines)
+    assert [b.checked for b in slot.value.boxes] == [True, False, False, False, False, False, False]
