@@ -93,3 +93,24 @@ def test_a_grid_the_alignment_read_otherwise_is_left_as_it_was() -> None:
     slot.value = DumpValue(boxes=(CheckRead("電子メール", False), CheckRead("専用線", None)))
     grid_pieces(spec, scan.stream, dump_lines)
     assert [b.checked for b in slot.value.boxes] == [True, False, False, False, False, False, False]
+
+
+# fujisawa_juki_full.xl: ⑥提供方法 all in one piece (its two columns interleaved), then ⑥移転方法 in three pieces
+BOTH = ["提供先1", "①法令上の根拠", "(別添4) 提供先一覧に記載", "⑥提供方法", "[ ○ ]", "情報提供ネットワークシステ",
+        "ム", "[", "]", "電子メール", "", "[", "", "]", "", "専用線", "", "[", "", "]", "", "電子記録媒体(フラッシュメモリを",
+        "除く。)", "紙", "", "[", "]", "フラッシュメモリ", "[", "]", "[", "]", "その他 （", "）", "⑦時期・頻度",
+        "(別添4) 提供先一覧に記載", *TRANSFER]
+
+
+def test_a_piece_tied_from_its_start_and_alike_after_that_is_read() -> None:
+    got = _read([*PART, *BOTH], "full_h30")
+    assert [o for o, c in got["提供方法"] if c] == ["情報提供ネットワークシステム"]
+    assert len(got["提供方法"]) == 7
+    # its options are its own: the later pieces of 移転方法 are no one else's
+    assert [o for o, c in got["移転方法"] if c] == ["庁内連携システム", "電子記録媒体(フラッシュメモリを除く。)"]
+    # a checked marker after the piece's ties break: whose it is is not told
+    k = BOTH.index("フラッシュメモリ")
+    odd = [*BOTH[:k + 1], "[ ○ ]", *BOTH[k + 3:]]
+    got = _read([*PART, *odd], "full_h30")
+    assert "提供方法" not in got
+    assert "移転方法" in got  # the unread piece is still 提供方法's

@@ -9,13 +9,15 @@ then a run of options (`[ ]` `[ ○ ]` `[ ]` `専用線` `電子記録媒体(…
 A *piece* is a run of marker and option lines of the page (blank lines skipped, an option's wrapped end
 or its `（ … ）` text joined to it), with as many markers as options.  Its markers are tied to its options
 only where that is the one reading: all markers alike (each option reads the same, whichever marker is
-its own), markers and options alternating marker first (`[ ] option` as the form prints it), or all
-markers then all options, in the same order.  A piece belongs to the one checkbox label of the page
-printed before it whose options not yet read hold all the piece's options; a piece none or several
-labels could take, or whose markers cannot be tied, leaves every label that could take it unread.
-A label the alignment left empty gets the states once its pieces cover all its options (a grid read
-in part would be a list guessed); a label whose alignment reading differs leaves the page's grids as
-they were.
+its own); else from its start, one marker then its option (`[ ] option`, as the form prints it), or n
+markers then n options that are one column of the printed grid top to bottom (`Field.rows`: a column's
+markers printed together, then its labels), each in order — and whatever follows the last such segment
+all alike.  A piece belongs to the one checkbox label of the page printed before it whose options no
+earlier piece printed hold all the piece's options; a piece none or several labels could take, or whose
+markers cannot be tied, leaves every label that could take it unread (a warning says so).  A label the
+alignment left empty or read in part gets the states once its pieces cover all its options (a grid
+read in part would be a list guessed); a page where the alignment read a box otherwise is left as it
+was.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class _Grid:
     keys: tuple[str, ...]  # option keys, in the form's order
     cells: dict[str, tuple[int, int]]  # option key -> (column, row) in the printed grid
     states: dict[str, bool] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)  # options a piece of its own printed
     texts: dict[str, str] = field(default_factory=dict)
     lost: bool = False
 
@@ -78,14 +81,17 @@ def _read_page(grids: list[_Grid], page_lines: list[tuple[int, Line]]) -> None:
         if not any(t.mark is None for t in run):
             continue  # markers alone: no option tells whose they are
         opts = [t.option for t in run if t.mark is None]
-        takers = [g for g in grids if g.at < at and all(o in g.keys and o not in g.states for o in opts)
+        takers = [g for g in grids if g.at < at and all(o in g.keys and o not in g.taken for o in opts)
                   and len(set(opts)) == len(opts)]
         tied = _tie(run, takers[0].cells if len(takers) == 1 else {})
-        if len(takers) != 1 or tied is None:
-            for g in takers:
-                g.lost = True
+        for g in takers:
+            g.lost = g.lost or len(takers) > 1 or tied is None
+        if len(takers) != 1:
             continue
         g = takers[0]
+        g.taken.update(opts)  # its options, read or not: no later piece is theirs
+        if tied is None:
+            continue
         for t, state in tied:
             g.states[t.option] = state
             g.texts[t.option] = t.text
@@ -116,27 +122,33 @@ def _differs(g: _Grid) -> bool:
 
 
 def _tie(run: list[_Token], cells: dict[str, tuple[int, int]]) -> list[tuple[_Token, bool]] | None:
-    """Each option of a piece with its marker's state (None: the piece does not tell).  Markers that are not all
-    alike are tied one to the option after it, or a run of them in order to a run of options that is one column of
-    the printed grid, top to bottom (a column's markers printed together, then its labels)."""
+    """Each option of a piece with its marker's state (None: the piece does not tell; see the module docstring)."""
     states = [t.mark for t in run if t.mark is not None]
     opts = [t for t in run if t.mark is None]
     if len(states) != len(opts):
         return None
     if len(set(states)) == 1:
         return [(t, states[0]) for t in opts]
+    return _segments(run, cells)
+
+
+def _segments(run: list[_Token], cells: dict[str, tuple[int, int]]) -> list[tuple[_Token, bool]] | None:
+    """Segments of one marker then its option, or of n markers then n options that are one column of the grid, from
+    the piece's start; the markers after the last segment all alike (None: they are not)."""
     out: list[tuple[_Token, bool]] = []
     k = 0
-    while k < len(run):  # segments of n markers then n options, each marker its option's in order
+    while k < len(run):
         n = next((j for j in range(k, len(run)) if run[j].mark is None), len(run)) - k
         marks, seg = run[k:k + n], run[k + n:k + 2 * n]
-        if not n or len(seg) < n or any(t.mark is not None for t in seg):
-            return None
-        if n > 1 and (marks[-1].line == seg[0].line or not _column(seg, cells)):
-            return None  # the last marker printed beside the first option, or options from more than one column
+        if (not n or len(seg) < n or any(t.mark is not None for t in seg)
+                or (n > 1 and (marks[-1].line == seg[0].line or not _column(seg, cells)))):
+            break  # not one marker then its option, nor a column's markers then its options
         out.extend((t, bool(m.mark)) for t, m in zip(seg, marks, strict=True))
         k += 2 * n
-    return out
+    rest = [t.mark for t in run[k:] if t.mark is not None]
+    if len(set(rest)) > 1:
+        return None
+    return out + [(t, bool(rest[0])) for t in run[k:] if t.mark is None]
 
 
 def _column(seg: list[_Token], cells: dict[str, tuple[int, int]]) -> bool:
