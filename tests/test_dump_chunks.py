@@ -115,3 +115,22 @@ def test_a_piece_tied_from_its_start_and_alike_after_that_is_read() -> None:
     got = _read([*PART, *odd], "full_h30")
     assert "提供方法" not in got
     assert "移転方法" in got  # the unread piece is still 提供方法's
+
+
+SYSTEMS = ["Ⅰ 基本情報", "２．特定個人情報ファイルを取り扱う事務において使用するシステム"]
+# each column's markers, then its options (the grid's two columns one after the other)
+CONN_PIECE = ["[ ]", "[ ]", "[ ○ ]", "[", "]", "情報提供ネットワークシステム", "住民基本台帳ネットワークシステム",
+              "宛名システム等", "その他 （ 架空連携システム ）", "[ ○ ]", "[ ]", "[ ]", "庁内連携システム",
+              "既存住民基本台帳システム", "税務システム"]
+
+
+def test_a_systems_grid_on_a_later_page_is_not_given_a_piece_an_earlier_pages_grid_may_own() -> None:
+    one = [*SYSTEMS, "システム1", "①システムの名称", "架空システム", "③他のシステムとの接続"]
+    two = ["システム2", "①システムの名称", "別の架空システム", "③他のシステムとの接続"]
+    got = _read([*one, *CONN_PIECE], "full_h30")["他のシステムとの接続"]
+    assert [o for o, c in got if c] == ["庁内連携システム", "宛名システム等"]
+    assert got[-1][0] == "その他 ( 架空連携システム )"  # lines are folded
+    # two grids before the piece on its page: neither is read
+    assert _read([*one, *two, *CONN_PIECE], "full_h30") == {}
+    # the first system's grid on the page before, still without its boxes: the piece may be its own
+    assert _read([*one, "\f" + two[0], *two[1:], *CONN_PIECE], "full_h30") == {}

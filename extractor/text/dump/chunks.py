@@ -52,6 +52,7 @@ class _Grid:
     states: dict[str, bool] = field(default_factory=dict)
     taken: set[str] = field(default_factory=set)  # options a piece of its own printed
     texts: dict[str, str] = field(default_factory=dict)
+    columns: bool = False  # one output column a box
     lost: bool = False
 
 
@@ -69,20 +70,32 @@ def grid_pieces(spec: FormSpec, stream: list[object], lines: list[Line]) -> None
             keys = tuple(label_key(o) for o in s.label.options)
             f = fields.get(s.label.key)
             cells = {label_key(o): (c, r) for r, row in enumerate(f.rows if f else ()) for c, o in enumerate(row)}
-            pages.setdefault(s.line.page, []).append(_Grid(s, index[s.line.no], keys, cells))
+            pages.setdefault(s.line.page, []).append(_Grid(s, index[s.line.no], keys, cells,
+                                                           columns=bool(f and f.columns)))
+    earlier: list[_Grid] = []  # the grids of earlier pages a box printed on a later page may be of
     for page, grids in pages.items():
         page_lines = [(k, ln) for k, ln in enumerate(lines) if ln.page == page]
-        _read_page(grids, page_lines)
+        _read_page(grids, page_lines, earlier)
+        earlier = [*earlier, *grids] if all(g.columns for g in grids) else []  # until another field's grid
 
 
-def _read_page(grids: list[_Grid], page_lines: list[tuple[int, Line]]) -> None:
+def _read_page(grids: list[_Grid], page_lines: list[tuple[int, Line]], earlier: list[_Grid]) -> None:
+    """The pieces of one page given to its grids.  A grid with one output column a box (the systems' ③, whose
+    pieces a spreadsheet print scatters under later systems' headings, across pages) may own a piece printed
+    on a later page: no piece is given while such a grid of an earlier page could take it."""
     options = {o for g in grids for o in g.keys}
     for at, run in _runs(page_lines, options):
         if not any(t.mark is None for t in run):
             continue  # markers alone: no option tells whose they are
         opts = [t.option for t in run if t.mark is None]
-        takers = [g for g in grids if g.at < at and all(o in g.keys and o not in g.taken for o in opts)
-                  and len(set(opts)) == len(opts)]
+        before = [*earlier, *(g for g in grids if g.at < at)]
+        takers = [g for g in before if len(set(opts)) == len(opts) and all(o in g.keys and o not in g.taken
+                                                                            for o in opts)]
+        if any(t is g for t in takers for g in earlier):
+            takers = [t for t in takers if not any(t is g for g in earlier)]
+            for g in takers:
+                g.lost = True
+            continue
         tied = _tie(run, takers[0].cells if len(takers) == 1 else {})
         for g in takers:
             g.lost = g.lost or len(takers) > 1 or tied is None
