@@ -134,3 +134,23 @@ def test_a_systems_grid_on_a_later_page_is_not_given_a_piece_an_earlier_pages_gr
     assert _read([*one, *two, *CONN_PIECE], "full_h30") == {}
     # the first system's grid on the page before, still without its boxes: the piece may be its own
     assert _read([*one, "\f" + two[0], *two[1:], *CONN_PIECE], "full_h30") == {}
+
+
+# fujisawa_juki_full.xl: 入手元's markers (one a row) and one of 入手方法's, then 入手元's options, then 入手方法's
+SOURCES = ["３．特定個人情報の入手・使用", "①入手元 ※", "", "②入手方法", "", "③入手の時期・頻度", "[ ○ ]", "[", "]",
+           "[", "]", "[ ○ ]", "[", "]", "[ ○ ]", "[ ○ ]", "", "本人又は本人の代理人", "評価実施機関内の他部署 （", "）",
+           "行政機関・独立行政法人等 （", "）", "地方公共団体・地方独立行政法人(他市町村作成の転出証明書等の証明書)",
+           "民間事業者 （", "）", "その他(地方公共団体情報システム機構)", "紙", "[", "]", "電子記録媒体(フ", "[", "]",
+           "フラッシュメモ", "ラッシュメモリ", "リ", "を除く。)"]
+
+
+def test_a_run_of_markers_is_split_after_one_whole_column_of_a_grid() -> None:
+    got = _read([*PART[:4], *SOURCES], "full_h30")
+    checked = [o for o, c in got["入手元"] if c]
+    assert checked == ["本人又は本人の代理人", "地方公共団体・地方独立行政法人(他市町村作成の転出証明書等の証明書)",
+                       "その他(地方公共団体情報システム機構)"]
+    assert "入手方法" not in got
+    # a column cut short (民間事業者 missing): nothing is split off
+    k = SOURCES.index("民間事業者 （")
+    cut = [*SOURCES[:k], *SOURCES[k + 2:]]
+    assert "入手元" not in _read([*PART[:4], *cut], "full_h30")

@@ -84,35 +84,56 @@ def _read_page(grids: list[_Grid], page_lines: list[tuple[int, Line]], earlier: 
     pieces a spreadsheet print scatters under later systems' headings, across pages) may own a piece printed
     on a later page: no piece is given while such a grid of an earlier page could take it."""
     options = {o for g in grids for o in g.keys}
-    for at, run in _runs(page_lines, options):
-        if not any(t.mark is None for t in run):
-            continue  # markers alone: no option tells whose they are
-        opts = [t.option for t in run if t.mark is None]
-        before = [*earlier, *(g for g in grids if g.at < at)]
-        takers = [g for g in before if len(set(opts)) == len(opts) and all(o in g.keys and o not in g.taken
-                                                                            for o in opts)]
-        if any(t is g for t in takers for g in earlier):
-            takers = [t for t in takers if not any(t is g for g in earlier)]
-            for g in takers:
-                g.lost = True
-            continue
-        tied = _tie(run, takers[0].cells if len(takers) == 1 else {})
-        for g in takers:
-            g.lost = g.lost or len(takers) > 1 or tied is None
-        if len(takers) != 1:
-            continue
-        g = takers[0]
-        g.taken.update(opts)  # its options, read or not: no later piece is theirs
-        if tied is None:
-            continue
-        for t, state in tied:
-            g.states[t.option] = state
-            g.texts[t.option] = t.text
+    for at, whole in _runs(page_lines, options):
+        for run in _split(whole, [g for g in grids if g.at < at]):
+            _give(run, at, grids, earlier)
     if any(_differs(g) for g in grids):
         return  # the alignment read a box otherwise: the pieces are not what they seem
     for g in grids:
         if not g.lost and all(k in g.states for k in g.keys) and not _settled(g.slot.value):
             g.slot.value = DumpValue(boxes=tuple(CheckRead(g.texts[k], g.states[k]) for k in g.keys))
+
+
+def _split(run: list[_Token], grids: list[_Grid]) -> list[list[_Token]]:
+    """A run of markers, then one whole column of one grid's printed grid (one option a row, top to bottom), then
+    more (`[ ]`×9, 入手元's six options, then 入手方法's): the column with as many of the first markers, in order,
+    and the rest of the run."""
+    m = next((k for k, t in enumerate(run) if t.mark is None), len(run))
+    for g in grids:
+        first = g.cells.get(run[m].option) if m < len(run) else None
+        if first is None or first[1] != 0 or any(o in g.taken for o in g.keys):
+            continue
+        column = [o for o, (c, _) in sorted(g.cells.items(), key=lambda x: x[1][1]) if c == first[0]]
+        n = len(column)
+        if (n >= 2 and m >= n and m + n < len(run) and [t.option for t in run[m:m + n]] == column
+                and run[m + n].option not in g.keys):
+            return [[*run[:n], *run[m:m + n]], [*run[n:m], *run[m + n:]]]
+    return [run]
+
+
+def _give(run: list[_Token], at: int, grids: list[_Grid], earlier: list[_Grid]) -> None:
+    """Give a piece to the one grid that could take it (see the module docstring)."""
+    if not any(t.mark is None for t in run):
+        return  # markers alone: no option tells whose they are
+    opts = [t.option for t in run if t.mark is None]
+    before = [*earlier, *(g for g in grids if g.at < at)]
+    takers = [g for g in before if len(set(opts)) == len(opts) and all(o in g.keys and o not in g.taken
+                                                                        for o in opts)]
+    if any(t is g for t in takers for g in earlier):
+        takers = [t for t in takers if not any(t is g for g in earlier)]
+        for g in takers:
+            g.lost = True
+        return
+    tied = _tie(run, takers[0].cells if len(takers) == 1 else {})
+    for g in takers:
+        g.lost = g.lost or len(takers) > 1 or tied is None
+    if len(takers) != 1:
+        return
+    g = takers[0]
+    g.taken.update(opts)  # its options, read or not: no later piece is theirs
+    for t, state in tied or ():
+        g.states[t.option] = state
+        g.texts[t.option] = t.text
 
 
 def _settled(value: object) -> bool:
