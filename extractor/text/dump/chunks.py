@@ -23,6 +23,7 @@ was.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from extractor.forms.events import CheckRead
@@ -73,8 +74,12 @@ def grid_pieces(spec: FormSpec, stream: list[object], lines: list[Line]) -> None
             pages.setdefault(s.line.page, []).append(_Grid(s, index[s.line.no], keys, cells,
                                                            columns=bool(f and f.columns)))
     earlier: list[_Grid] = []  # the grids of earlier pages a box printed on a later page may be of
+    by_page: dict[int, list[tuple[int, Line]]] = {}
+    for k, ln in enumerate(lines):
+        if ln.page in pages:
+            by_page.setdefault(ln.page, []).append((k, ln))
     for page, grids in pages.items():
-        page_lines = [(k, ln) for k, ln in enumerate(lines) if ln.page == page]
+        page_lines = by_page.get(page, [])
         _read_page(grids, page_lines, earlier)
         earlier = [*earlier, *grids] if all(g.columns for g in grids) else []  # until another field's grid
 
@@ -83,7 +88,7 @@ def _read_page(grids: list[_Grid], page_lines: list[tuple[int, Line]], earlier: 
     """The pieces of one page given to its grids.  A grid with one output column a box (the systems' ③, whose
     pieces a spreadsheet print scatters under later systems' headings, across pages) may own a piece printed
     on a later page: no piece is given while such a grid of an earlier page could take it."""
-    options = {o for g in grids for o in g.keys}
+    options = frozenset(o for g in grids for o in g.keys)
     for at, whole in _runs(page_lines, options):
         for run in _split(whole, [g for g in grids if g.at < at]):
             _give(run, at, grids, earlier)
@@ -192,7 +197,7 @@ def _column(seg: list[_Token], cells: dict[str, tuple[int, int]]) -> bool:
         b[0] == a[0] and b[1] == a[1] + 1 for a, b in pairwise(at))  # type: ignore[index]
 
 
-def _runs(page_lines: list[tuple[int, Line]], options: set[str]) -> list[tuple[int, list[_Token]]]:
+def _runs(page_lines: list[tuple[int, Line]], options: frozenset[str]) -> list[tuple[int, list[_Token]]]:
     """The page's runs of marker and option tokens (a line of anything else ends a run), each with the index of
     its first line."""
     out: list[tuple[int, list[_Token]]] = []
@@ -218,7 +223,7 @@ def _runs(page_lines: list[tuple[int, Line]], options: set[str]) -> list[tuple[i
     return out
 
 
-def _tokens(page_lines: list[tuple[int, Line]], k: int, options: set[str],
+def _tokens(page_lines: list[tuple[int, Line]], k: int, options: frozenset[str],
             opened: list[bool]) -> tuple[list[_Token] | None, int]:
     """The tokens of line k (None: not a line of markers and options), and how many lines they took."""
     text = page_lines[k][1].text.strip()
@@ -265,7 +270,8 @@ def _unfinished_paren(text: str) -> bool:
     return sum(text.count(c) for c in "(（") > sum(text.count(c) for c in ")）")
 
 
-def _option(key: str, options: set[str]) -> tuple[str, bool] | None:
+@lru_cache(maxsize=8192)
+def _option(key: str, options: frozenset[str]) -> tuple[str, bool] | None:
     """(the option `key` reads as, whether more is to come): the option alone, the option with its whole `（ … ）`
     text, or the start of exactly one option (a label the print wrapped) or an option with an unclosed `（`."""
     if not key:
