@@ -6,7 +6,8 @@ from typing import Any
 
 from extractor.forms.detect import spec_by_id
 from extractor.forms.events import CheckRead
-from extractor.text.dump.chunks import grid_pieces
+from extractor.normalise import label_key
+from extractor.text.dump.chunks import _runs, grid_pieces
 from extractor.text.dump.lines import split_lines
 from extractor.text.dump.parse import assign_values
 from extractor.text.dump.scan import Scanner, Slot
@@ -154,3 +155,20 @@ def test_a_run_of_markers_is_split_after_one_whole_column_of_a_grid() -> None:
     k = SOURCES.index("民間事業者 （")
     cut = [*SOURCES[:k], *SOURCES[k + 2:]]
     assert "入手元" not in _read([*PART[:4], *cut], "full_h30")
+
+
+def test_labels_cut_short_are_made_whole_from_ends_printed_further_on() -> None:
+    # hirosaki_juki_focused.xl: 入手方法's two wrapped labels, their ends printed after the next marker and label
+    lines = ["紙", "[", "]", "電子記録媒体(フ", "[", "]", "フラッシュメモ", "ラッシュメモリ", "リ", "を除く。)",
+             "電子メール"]
+    spec = spec_by_id("full_h30")
+    assert spec is not None
+    options = frozenset(label_key(o) for f in spec.fields if f.label == "入手方法" for o in spec.options_of(f))
+    page = list(enumerate(split_lines("\n".join(lines))))
+    runs = _runs(page, options)
+    assert len(runs) == 1
+    assert [t.option or t.mark for t in runs[0][1]] == [
+        "紙", False, "電子記録媒体(フラッシュメモリを除く。)", False, "フラッシュメモリ", "電子メール"]
+    # an end that never comes: the label stays cut short, and the piece ties nothing
+    runs = _runs(page[:8], options)
+    assert any(t.mark is None and not t.option for t in runs[0][1])

@@ -39,7 +39,7 @@ _JOIN = 3  # lines an option's wrapped end or its `（ … ）` text may run on
 @dataclass(slots=True)
 class _Token:
     mark: bool | None = None  # a marker's state (None: an option)
-    option: str = ""  # the option's key
+    option: str = ""  # the option's key ("" with no mark: a label cut short, its end not yet read)
     text: str = ""  # the option as printed (with its `（ … ）` text)
     line: int = -1  # the index of the line it ends on
 
@@ -120,7 +120,8 @@ def _give(run: list[_Token], at: int, grids: list[_Grid], earlier: list[_Grid]) 
     """Give a piece to the one grid that could take it (see the module docstring)."""
     if not any(t.mark is None for t in run):
         return  # markers alone: no option tells whose they are
-    opts = [t.option for t in run if t.mark is None]
+    cut = any(t.mark is None and not t.option for t in run)  # a label whose end never came: no ties
+    opts = [t.option for t in run if t.mark is None and t.option]
     before = [*earlier, *(g for g in grids if g.at < at)]
     takers = [g for g in before if len(set(opts)) == len(opts) and all(o in g.keys and o not in g.taken
                                                                         for o in opts)]
@@ -129,7 +130,7 @@ def _give(run: list[_Token], at: int, grids: list[_Grid], earlier: list[_Grid]) 
         for g in takers:
             g.lost = True
         return
-    tied = _tie(run, takers[0].cells if len(takers) == 1 else {})
+    tied = None if cut or not opts else _tie(run, takers[0].cells if len(takers) == 1 else {})
     for g in takers:
         g.lost = g.lost or len(takers) > 1 or tied is None
     if len(takers) != 1:
@@ -208,6 +209,9 @@ def _runs(page_lines: list[tuple[int, Line]], options: frozenset[str]) -> list[t
     while k < len(page_lines):
         at = page_lines[k][0]
         toks, used = _tokens(page_lines, k, options, opened)
+        if toks is None and _wrapped_end(run, page_lines[k][1].text.strip(), options):
+            k += 1
+            continue
         if toks is None:
             if run:
                 out.append((start, run))
@@ -261,9 +265,26 @@ def _tokens(page_lines: list[tuple[int, Line]], k: int, options: frozenset[str],
             break
         found = _option(label_key(joined + nxt), options)
         joined, used = joined + nxt, used + 1
+    first = _option(label_key(text), options)
+    if first is not None and first[1] and first[0].startswith(label_key(text)) and (found is None or found[1]):
+        return [_Token(text=text, line=k)], 1  # a label cut short whose end is printed further on
     if found is None or found[1]:
         return None, 1  # no option, or one whose wrapped end or `（ … ）` text does not come
     return [_Token(option=found[0], text=joined, line=k)], used
+
+
+def _wrapped_end(run: list[_Token], text: str, options: frozenset[str]) -> bool:
+    """`text` goes on the one label of the run cut short it fits (`電子記録媒体(フ` `[ ]` `フラッシュメモ`
+    `ラッシュメモリ` `リ` `を除く。)`): that label made longer, or whole."""
+    fits = [(t, found) for t in run if t.mark is None and not t.option
+            and (found := _option(label_key(t.text + text), options)) is not None]
+    if len(fits) != 1:
+        return False
+    t, found = fits[0]
+    t.text += text
+    if not found[1]:
+        t.option = found[0]
+    return True
 
 
 def _unfinished_paren(text: str) -> bool:
