@@ -19,6 +19,7 @@ from extractor.model import DocumentResult
 from extractor.normalise import label_key
 from extractor.text.dump.annex import annex_events
 from extractor.text.dump.blocks import label_less_sections, mixed_blocks
+from extractor.text.dump.chunks import grid_pieces
 from extractor.text.dump.column import marker_columns
 from extractor.text.dump.grid import markers_below, split_counts
 from extractor.text.dump.items import Item
@@ -44,6 +45,7 @@ def parse_dump(text: str, spec: FormSpec, result: DocumentResult) -> None:
     scan.stream = late_block_heads(scan.stream)
     assign_values(scan.stream)
     marker_columns(spec, scan.stream, lines)
+    grid_pieces(spec, scan.stream, lines)
     lists_after_labels(scan.stream)
     stream = place(spec, mixed_blocks(scan.stream))
     annexes = [(stream.index(scan.stream[k]) if k < len(scan.stream) else len(stream), a) for k, a in scan.annexes]
