@@ -326,7 +326,7 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    # measured: focused 0.922-0.926; full 0.878, m101 0.877 (their 提供先一覧 read whole), m102 0.726 (its
+    # measured: focused 0.926-0.930; full 0.878, m101 0.878 (their 提供先一覧 read whole), m102 0.726 (its
     # list read up to the first row that does not settle); precision 1.000
     floors = {"fujisawa_juki_full.xl.txt": 0.865, "fujisawa_juki_full-m101.xl.txt": 0.865,
               "fujisawa_juki_full-m102.xl.txt": 0.715}
