@@ -172,3 +172,55 @@ def test_labels_cut_short_are_made_whole_from_ends_printed_further_on() -> None:
     # an end that never comes: the label stays cut short, and the piece ties nothing
     runs = _runs(page[:8], options)
     assert any(t.mark is None and not t.option for t in runs[0][1])
+
+
+# hirosaki_juki_focused.xl: 入手元's markers and three of 入手方法's (its first column's top three rows), then 入手元's
+# options, then 入手方法's, each but those three right after its own marker
+SOURCES_3 = ["３．特定個人情報の入手・使用", "①入手元 ※", "", "②入手方法", "", "③使用目的 ※", "[", "]", "[", "]",
+             "[ ○ ]", "[ ○ ]", "[", "]", "[", "]", "[", "]", "[", "", "]", "", "[", "", "]", "", "本人又は本人の代理人",
+             "評価実施機関内の他部署 （", "）", "行政機関・独立行政法人等(地方公共団体情報システム機構、出入国在留管理",
+             "庁)", "地方公共団体・地方独立行政法人(他市区町村作成の転出証明書)", "民間事業者 （", "）",
+             "その他 （", "）", "紙", "[", "]", "電子記録媒体(フ", "[", "]", "フラッシュメモ", "ラッシュメモリ", "リ",
+             "を除く。)", "電子メール", "", "[", "", "]", "", "専用線", "", "[", "", "]", "", "庁内連携システ", "ム",
+             "", "情報提供ネット", "ワークシステム", "[ ○ ]",
+             "その他 （ 住民基本台帳ネットワークシステム ）", "④使用の主"]
+
+
+def test_markers_of_a_columns_top_rows_printed_before_the_piece_are_tied_to_its_options_printed_bare() -> None:
+    got = _read([*PART[:4], *SOURCES_3])
+    assert [o for o, c in got["入手元"] if c] == [
+        "行政機関・独立行政法人等(地方公共団体情報システム機構、出入国在留管理庁)",
+        "地方公共団体・地方独立行政法人(他市区町村作成の転出証明書)"]
+    assert [o for o, c in got["入手方法"] if c] == ["その他 ( 住民基本台帳ネットワークシステム )"]
+    assert len(got["入手方法"]) == 8
+    # the bare options not one column's top rows (電子メール wrapped to after 専用線): not read
+    k, j = SOURCES_3.index("電子メール"), SOURCES_3.index("専用線")
+    moved = [*SOURCES_3[:k], *SOURCES_3[k + 1:j + 1], "電子メール", *SOURCES_3[j + 1:]]
+    assert "入手方法" not in _read([*PART[:4], *moved])
+    # a checked marker among the three (the run's eighth): still read, the second bare option's
+    eighth = [*SOURCES_3[:18], "[ ○ ]", *SOURCES_3[21:]]
+    assert [o for o, c in _read([*PART[:4], *eighth])["入手方法"] if c] == [
+        "電子メール", "その他 ( 住民基本台帳ネットワークシステム )"]
+    # two markers together after the run's start: whose is whose is not told
+    two = [*SOURCES_3]
+    two[two.index("専用線")] = "[ ]"
+    two.insert(two.index("庁内連携システ"), "専用線")
+    assert "入手方法" not in _read([*PART[:4], *two])
+
+
+# fujisawa_juki_full.xl: ④委託先への…提供方法, its first column's two markers, then its options row by row
+ENTRUST = ["４．特定個人情報ファイルの取扱いの委託", "委託事項1", "①委託内容", "③委託先における取扱者数", "",
+           "④委託先への特定個人情報ファイルの", "提供方法", "", "⑤委託先名の確認方法", "", "⑥委託先名", "",
+           "[ 10万人以上100万人未満 ]", "", "[", "", "]", "", "[", "", "]", "", "専用線", "", "[", "", "]", "",
+           "電子メール", "", "[", "", "]", "", "電子記録媒体(フ", "ラッシュメモリ", "を除く。)", "",
+           "フラッシュメモ", "[", "]", "紙", "リ", "[ ○ ]",
+           "その他 （ 入退室管理及び監視カメラを設置し、区画・施錠管理されている執",
+           "務室及びサーバ室内でのみ作業 ）", "＜中間サーバ・プラットフォームにおける措置＞"]
+
+
+def test_an_entrustments_grid_with_its_first_columns_markers_first_is_read() -> None:
+    got = _read([*PART[:4], *ENTRUST], "full_h30")
+    methods = got["委託先への特定個人情報ファイルの提供方法"]
+    assert len(methods) == 6
+    assert [o for o, c in methods if c] == [
+        "その他 ( 入退室管理及び監視カメラを設置し、区画・施錠管理されている執務室及びサーバ室内でのみ作業 )"]

@@ -12,12 +12,14 @@ only where that is the one reading: all markers alike (each option reads the sam
 its own); else from its start, one marker then its option (`[ ] option`, as the form prints it), or n
 markers then n options that are one column of the printed grid top to bottom (`Field.rows`: a column's
 markers printed together, then its labels), each in order — and whatever follows the last such segment
-all alike.  A piece belongs to the one checkbox label of the page printed before it whose options no
-earlier piece printed hold all the piece's options; a piece none or several labels could take, or whose
-markers cannot be tied, leaves every label that could take it unread (a warning says so).  A label the
-alignment left empty or read in part gets the states once its pieces cover all its options (a grid
-read in part would be a list guessed); a page where the alignment read a box otherwise is left as it
-was.
+all alike; or, failing that, n markers, then the grid's options in its reading order (row by row), each
+but n right after its own marker, the n printed bare being one column's top rows (their markers printed
+together before the piece, with an earlier grid's).  A piece belongs to the one checkbox label of the
+page printed before it whose options no earlier piece printed hold all the piece's options; a piece none
+or several labels could take, or whose markers cannot be tied, leaves every label that could take it
+unread (a warning says so).  A label the alignment left empty or read in part gets the states once its
+pieces cover all its options (a grid read in part would be a list guessed); a page where the alignment
+read a box otherwise is left as it was.
 """
 
 from __future__ import annotations
@@ -169,7 +171,7 @@ def _tie(run: list[_Token], cells: dict[str, tuple[int, int]]) -> list[tuple[_To
         return None
     if len(set(states)) == 1:
         return [(t, states[0]) for t in opts]
-    return _segments(run, cells)
+    return _segments(run, cells) or _column_first(run, cells)
 
 
 def _segments(run: list[_Token], cells: dict[str, tuple[int, int]]) -> list[tuple[_Token, bool]] | None:
@@ -189,6 +191,38 @@ def _segments(run: list[_Token], cells: dict[str, tuple[int, int]]) -> list[tupl
     if len(set(rest)) > 1:
         return None
     return out + [(t, bool(rest[0])) for t in run[k:] if t.mark is None]
+
+
+def _column_first(run: list[_Token], cells: dict[str, tuple[int, int]]) -> list[tuple[_Token, bool]] | None:
+    """n markers, then the grid's options in its reading order (row by row, left to right), each of them but n
+    right after its own marker: the n options printed without one are the top n rows of one column of the grid, whose
+    markers the print put together before the piece (`[ ]`×3 `紙` `[ ]` `電子記録媒体(…)` `[ ]`
+    `フラッシュメモリ` `電子メール` `[ ]` `専用線` `[ ]` `庁内連携システム` `情報提供ネットワークシステム` `[ ○ ]`
+    `その他`: 紙, 電子メール and 情報提供ネットワークシステム the first column's first three rows).  None: the piece
+    is not so."""
+    n = next((j for j, t in enumerate(run) if t.mark is None), len(run))
+    rest = run[n:]
+    if n < 2 or not rest or rest[-1].mark is not None:
+        return None
+    at = [cells.get(t.option) for t in rest if t.mark is None]
+    if any(a is None for a in at) or any((a[1], a[0]) >= (b[1], b[0])  # type: ignore[index]
+                                         for a, b in pairwise(at)):
+        return None  # an option not of the grid, or the options not in its reading order
+    out: list[tuple[_Token, bool]] = []
+    bare: list[_Token] = []
+    for k, t in enumerate(rest):
+        if t.mark is not None:
+            if rest[k + 1].mark is not None:
+                return None  # two markers together: not each right before its option
+            out.append((rest[k + 1], t.mark))
+        elif k == 0 or rest[k - 1].mark is None:
+            bare.append(t)
+    if len(bare) != n or not _column(bare, cells):
+        return None
+    col, top = cells[bare[0].option]
+    if top != min(r for c, r in cells.values() if c == col):
+        return None  # not the column's top rows
+    return [*((t, bool(m.mark)) for t, m in zip(bare, run[:n], strict=True)), *out]
 
 
 def _column(seg: list[_Token], cells: dict[str, tuple[int, int]]) -> bool:
