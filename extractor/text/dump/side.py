@@ -43,17 +43,18 @@ def fragments(line: str) -> list[str]:
 
 
 def dealings(lines: Sequence[str], widths: Sequence[float], most: int = 64, loose: Sequence[bool] = (),
-             single: Sequence[bool] = ()) -> list[Dealing] | None:
+             single: Sequence[bool] = (), late: bool = False) -> list[Dealing] | None:
     """Every way the block's lines can be dealt to the columns (`widths`, in order); None when too many.
     A `loose` column is one whose cells the caller checks by what they say (a band, a method): its width
-    only bounds a line loosely, and any line of it may go on.  A `single` column's cells are one line."""
-    ways = _dealings(tuple(lines), tuple(widths), most, tuple(loose), tuple(single))
+    only bounds a line loosely, and any line of it may go on.  A `single` column's cells are one line.  With
+    `late`, a column may start on any line (a cell printed lower than its row's first line)."""
+    ways = _dealings(tuple(lines), tuple(widths), most, tuple(loose), tuple(single), late)
     return None if ways is None else list(ways)
 
 
 @lru_cache(maxsize=16384)
 def _dealings(lines: tuple[str, ...], widths: tuple[float, ...], most: int, loose: tuple[bool, ...],
-              single: tuple[bool, ...]) -> tuple[Dealing, ...] | None:
+              single: tuple[bool, ...], late: bool = False) -> tuple[Dealing, ...] | None:
     """`dealings`, remembered: the same block is searched again with the same columns (a list is read twice)."""
     frags = [fragments(ln) for ln in lines]
     if sum(map(len, frags)) < len(widths):
@@ -63,7 +64,7 @@ def _dealings(lines: tuple[str, ...], widths: tuple[float, ...], most: int, loos
         if any(len(fr) > len(widths) and width(ln) > room for fr, ln in zip(frags, lines, strict=True)):
             return ()  # a line with more fragments than columns, too wide for them joined
     pad = [False] * len(widths)
-    ways = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad]).run()
+    ways = _Search(frags, list(widths), most, [*loose, *pad], [*single, *pad], late).run()
     return None if ways is None else tuple(ways)
 
 
@@ -117,6 +118,7 @@ class _Search:
     most: int
     loose: list[bool]
     single: list[bool]
+    late: bool = False  # a column may start on any line
     steps: int = 0
     found: dict[tuple[str, ...], int] = field(default_factory=dict)
 
@@ -202,7 +204,8 @@ class _Search:
             for j in range(len(ws) - 2, -1, -1):
                 need[j] = need[j + 1] + (ws[j] + SPACE + ws[j + 1] > widest)
             after.append(need)
-        started_by = next((i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))
+        started_by = len(self.frags) if self.late else next(
+            (i for i, f in enumerate(self.frags) if len(f) > 1), len(self.frags))
         loose, single = self.loose[:k], self.single[:k]
         wide = [w + (LOOSE_SLACK if lo else WIDE_SLACK) for w, lo in zip(self.widths, loose, strict=True)]
         full_at = [w - FULL_SLACK for w in self.widths]  # `full`, with the column's bounds worked out once

@@ -12,8 +12,12 @@ exactly one way, with a band and a method the form offers.  The list is read twi
 text leaves a block (or a row) more than one way, the second reading keeps the ways least unlike
 the rows the first one settled (their cells' first and last characters, their width), and
 a column none of whose settled cells wrapped takes one line a cell; still more than one way, the
-row is not settled.  The list is read up to its first row that is not settled, with a warning:
-a row left out would shift the numbers of the rows after it.
+row is not settled.  A row that is not settled keeps its name, ① and ② (its other cells left
+empty, with a warning) when every reading of its blocks as one row agrees on them: each block read
+every way left after the tests, in any column order (from the name, or at a page top from the
+band), and a block with no way that starts every column by its first line read with columns that
+start on any line.  The list is read up to its first row that is neither settled nor so agreed on,
+with a warning: a row left out would shift the numbers of the rows after it.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from extractor.forms.events import AnnexRow, Event, Warn, Where
 from extractor.forms.spec import FormSpec
 from extractor.normalise import label_key
 from extractor.text.dump.lines import Line
-from extractor.text.dump.side import dealings, fragments, least_out_of_line, only, width
+from extractor.text.dump.side import dealings, fragments, least_out_of_line, width
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+_IDS = (0, 1, 2)  # the columns that tell a row: the name, ①法令上の根拠, ②用途
 Block = list[Line]
 _FAR = 1e9  # width of a column never seen on a settled first line: a one-line cell only
 _LEARN_FROM = 5  # settled rows needed before what their cells share tells ways apart
@@ -37,6 +42,7 @@ _WIDER = 1.5  # a cell this many times the widest settled cell of its column is 
 _MOSTLY = 0.8  # share of a column's settled cells that start (end) with one character for it to count
 _MOST = 256  # ways of dealing one block before it counts as not settled (a band and a method cell on
 # two lines each multiply them)
+_MOST_LATE = 4096  # the same, for a block whose columns may start on any line (a row that does not settle)
 _WRAPPED_IN = 2  # settled rows with a cell wider than its column before the second reading lets the column wrap
 
 
@@ -53,10 +59,13 @@ def side_rows(spec: FormSpec, kind: str, part: list[Line], bands: tuple[str, ...
     left = sum(n for _, _, v, n in rows if v is None)
     if left or reader.unsettled:  # a row left out would shift the numbers of the rows after it
         yield Warn(f"{kind} list: {max(left, 1)} rows could not be split into their columns; "
-                   "the list was read up to the first of them")
-    for first, _, values, _ in rows:
-        if values is None:
-            return
+                   "the list was read up to the first of them, rows whose name, ① and ② every reading "
+                   "agrees on kept with those cells only")
+    for first, end, values, held in rows:
+        if values is None:  # its identifying cells, if every reading agrees on them; else the list stops here
+            values = reader.agreed(first, end) if held == 1 else None
+            if values is None:
+                return
         yield AnnexRow(values, False, Where(page=reader.blocks[first][0].page, line=reader.blocks[first][0].no))
 
 
@@ -76,29 +85,41 @@ class ListReader:
         self.unsettled = 0
         self.affixes: dict[int, tuple[str, str, float]] = {}  # column -> settled cells' start, end, widest
         self.one_line: set[int] = set()  # columns whose settled cells hardly ever wrapped
-        self._split: dict[tuple[int, int, int], tuple[str, ...] | None] = {}
+        self._split: dict[tuple[int, int, int, bool], frozenset[tuple[str, ...]] | None] = {}
 
     def method_of(self, text: str) -> str | None:
         return next((m for m in self.methods if label_key(m) == label_key(text)), None)
 
     def split(self, b: int, c0: int, k: int) -> tuple[str, ...] | None:
         """Block b as columns c0.. c0+k-1, if only one dealing fits them."""
-        if (b, c0, k) not in self._split:
+        got = self.readings_of(b, c0, k)
+        return next(iter(got)) if got is not None and len(got) == 1 else None
+
+    def readings_of(self, b: int, c0: int, k: int, late: bool = False) -> frozenset[tuple[str, ...]] | None:
+        """The texts of block b as columns c0.. c0+k-1 that the ways left after every test read (more than one
+        when the text does not settle the block); None when the block has too many ways to say.  `late`: its
+        columns may start on any line (`dealings`)."""
+        key = (b, c0, k, late)
+        if key not in self._split:
             assert self.widths is not None
             ws = self.widths[c0:c0 + k]
             loose = [c in (self.band_at, self.method_at) for c in range(c0, c0 + k)]
             lines = [ln.text for ln in self.blocks[b]]
             single = [c in self.one_line for c in range(c0, c0 + k)]
-            ways = None if k > 1 and any(w >= _FAR for w in ws) else dealings(lines, ws, _MOST, loose=loose)
+            if k > 1 and any(w >= _FAR for w in ws):  # a column never seen wider than a line: one cell a block
+                self._split[key] = frozenset()
+                return self._split[key]
+            ways = dealings(lines, ws, _MOST_LATE if late else _MOST, loose=loose, late=late)
             fit = least_out_of_line([w for w in ways or () if self.typed(c0, w[1])])
             if len({t for _, t in fit}) > 1 and any(single):  # the ways whose one-line columns hold one line
-                ones = {t for _, t in dealings(lines, ws, _MOST, loose=loose, single=single) or ()}
+                ones = {t for _, t in dealings(lines, ws, _MOST_LATE if late else _MOST, loose=loose, single=single,
+                                               late=late) or ()}
                 fit = [w for w in fit if w[1] in ones] or fit
             if len({t for _, t in fit}) > 1:  # ways the text does not settle: the ones least unlike the settled rows
                 least = min(self.unlike_settled(c0, t) for _, t in fit)
                 fit = [w for w in fit if self.unlike_settled(c0, w[1]) == least]
-            self._split[(b, c0, k)] = only(fit) if ways is not None else None
-        return self._split[(b, c0, k)]
+            self._split[key] = frozenset(t for _, t in fit) if ways is not None else None
+        return self._split[key]
 
     def typed(self, c0: int, got: tuple[str, ...]) -> bool:
         """Band and method cells the form offers; no option in a text cell."""
@@ -148,6 +169,47 @@ class ListReader:
             least = min(self.unlike_settled(0, v) for _, v in found)
             found = [(e, v) for e, v in found if self.unlike_settled(0, v) == least]
         return found
+
+    def agreed(self, first: int, end: int) -> dict[str, str] | None:
+        """The identifying cells (name, ① and ②) of a row that does not settle, blocks first.. end-1, when every
+        reading of it as one row agrees on them: its first block from the name (or, at a page top, from the
+        band), the others any run of the columns left, each block read every way left after the tests."""
+        n = len(self.cols)
+        heads = [0] + ([self.band_at] if first in self.page_tops and self.band_at > 0 else [])
+        ways: set[tuple[str, ...]] = set()
+        for c0 in heads:
+            got = self._readings(first, end, frozenset(range(n)), c0)
+            if got is None:
+                return None
+            ways |= {tuple(cells[c] for c in _IDS) for cells in got}
+        if len(ways) != 1:
+            return None
+        cells = next(iter(ways))
+        return dict(zip((self.cols[c] for c in _IDS), cells, strict=True)) if all(cells) else None
+
+    def _readings(self, b: int, end: int, todo: frozenset[int], c0: int | None = None
+                  ) -> list[dict[int, str]] | None:
+        """Every reading of blocks b.. end-1 as the columns `todo` (the first block from c0 when given); None
+        when a block has too many ways to say, or the readings are too many."""
+        if not todo or b >= end:
+            return [{}] if not todo and b == end else []
+        out: list[dict[int, str]] = []
+        for start in [c0] if c0 is not None else sorted(todo):
+            k = 1
+            while start + k - 1 in todo:
+                texts = self.readings_of(b, start, k)
+                if texts == frozenset():  # no way that starts every column by the first line: any line
+                    texts = self.readings_of(b, start, k, late=True)
+                if texts is None:
+                    return None
+                for got in texts:
+                    here = dict(zip(range(start, start + k), got, strict=True))
+                    rest = self._readings(b + 1, end, todo - set(here))
+                    if rest is None or len(out) + len(rest) > _MAX_WAYS:
+                        return None
+                    out += [here | r for r in rest]
+                k += 1
+        return out
 
     def runs_any(self, b: int, todo: frozenset[int], most: int) -> list[tuple[int, dict[int, str]]]:
         """Every run of at most `most` blocks from b that holds the columns `todo`, each block a run of them."""
