@@ -326,11 +326,11 @@ def test_dumps_by_tool_score(tool: str, rendered: dict[str, tuple[Path, dict[str
 @pytest.mark.parametrize("name", sorted(p.name for p in (CORPUS / "dumps").glob("*.txt")) or ["none"])
 def test_corpus_dump_scores(name: str, tmp_path: Path) -> None:
     precision, _, f1 = score([CORPUS / "dumps" / name], None, tmp_path)
-    # measured: focused 0.926-0.930; full 0.878, m101 0.878 (their 提供先一覧 read whole), m102 0.726 (its
+    # measured: focused 0.927-0.930; full 0.912, m101 0.880 (their 提供先一覧 read whole), m102 0.730 (its
     # list read up to the first row that does not settle); precision 1.000
-    floors = {"fujisawa_juki_full.xl.txt": 0.865, "fujisawa_juki_full-m101.xl.txt": 0.865,
-              "fujisawa_juki_full-m102.xl.txt": 0.715}
-    floor = 0.91 if "focused" in name else floors.get(name, 0.55)
+    floors = {"fujisawa_juki_full.xl.txt": 0.90, "fujisawa_juki_full-m101.xl.txt": 0.87,
+              "fujisawa_juki_full-m102.xl.txt": 0.72}
+    floor = 0.92 if "focused" in name else floors.get(name, 0.55)
     assert precision >= 0.995 and f1 >= floor, (name, precision, f1)
 
 
