@@ -222,11 +222,12 @@ def bind_annex_row(binder: Binder, st: AnnexState, e: AnnexRow) -> None:
             st.file_no = annex_file_no(st.heading, st.number, binder.result.files, binder.annex_refs)
         st.count += 1
         st.last = RecipientRow(binder.doc_id, st.file_no, st.kind, st.count, listed_in="annex")
+        ocr = bool(binder.result.document.ocr_pages)
         for col, printed in e.values.items():
             text: str | None = printed
-            if printed and binder.result.document.ocr_pages and (options := binder.spec.recipient_choices.get(col)):
+            if printed and ocr and (options := binder.spec.recipient_choices.get(col)):
                 text = _ocr_annex_choice(binder, col, printed, options)
-            elif printed and binder.result.document.ocr_pages and (boxes := binder.spec.recipient_boxes.get(col)):
+            elif printed and ocr and (boxes := binder.spec.recipient_boxes.get(col)):
                 text = option_named(printed, boxes) or printed  # not an option: free text, kept as read
             setattr(st.last, col, [text] if col == "methods" and text else (text or None))
         binder.result.recipients.append(st.last)

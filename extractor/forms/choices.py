@@ -205,9 +205,10 @@ def resolve_misread(answer: str | None, legend: Sequence[tuple[int, str]], spec_
     if len(key) < MISREAD_MIN:
         return Resolved(None, None, False, printed=answer)
     for options in (legend, list(enumerate(spec_options, start=1))):
-        ranked = sorted((edit_distance(key, option_key(opt)), n, opt) for n, opt in options)
-        if ranked and ranked[0][0] == 1 and (len(ranked) == 1 or ranked[1][0] >= 3):
-            return Resolved(_spec_spelling(ranked[0][2], spec_options), ranked[0][1], True)
+        hit = clearly_closest(key, [option_key(opt) for _, opt in options], ahead=2)
+        if hit is not None and hit[1] == 1:
+            n, opt = options[hit[0]]
+            return Resolved(_spec_spelling(opt, spec_options), n, True)
     return _band_of_shape(key, spec_options) or Resolved(None, None, False, printed=answer)
 
 
@@ -246,13 +247,21 @@ def option_named(text: str, options: tuple[str, ...]) -> str | None:
     key = option_key(text)
     if len(key) < MISREAD_MIN:
         return next((o for o in options if option_key(o) == key), None)
-    ranked = sorted((edit_distance(key, option_key(o)), k, o) for k, o in enumerate(options))
-    if not ranked:
+    keys = [option_key(o) for o in options]
+    hit = clearly_closest(key, keys, ahead=3)
+    if hit is None or hit[1] > max(1, len(keys[hit[0]]) // MISREAD_PER):
         return None
-    best, _, option = ranked[0]
-    close = best <= max(1, len(option_key(option)) // MISREAD_PER)
-    alone = len(ranked) == 1 or ranked[1][0] >= best + 3
-    return option if close and alone else None
+    return options[hit[0]]
+
+
+def clearly_closest(key: str, keys: Sequence[str], ahead: int) -> tuple[int, int] | None:
+    """(index, edits) of the one of `keys` fewest edits from `key` when every other is at least `ahead`
+    edits further; None when there are no keys or the nearest are too alike to tell apart."""
+    ranked = sorted((edit_distance(key, k), i) for i, k in enumerate(keys))
+    if not ranked or (len(ranked) > 1 and ranked[1][0] < ranked[0][0] + ahead):
+        return None
+    best, index = ranked[0]
+    return index, best
 
 
 def edit_distance(a: str, b: str) -> int:

@@ -168,15 +168,14 @@ def _fewest_edits(key: str, texts: set[str]) -> str | None:
     """The question a few characters off the text read and clearly fewer than any other: questions
     that differ by one word (`不正な提供` / `不正な提供・移転`) are too alike for a similarity ratio
     to tell apart once OCR has misread two characters of the longer one."""
-    from extractor.forms.choices import edit_distance
+    from extractor.forms.choices import clearly_closest
 
-    ranked = sorted((edit_distance(key, label_key(q)), q) for q in texts)
-    if not ranked:
+    questions = sorted(texts)
+    keys = [label_key(q) for q in questions]
+    hit = clearly_closest(key, keys, ahead=EDITS_AHEAD)
+    if hit is None or hit[1] > len(keys[hit[0]]) // QUESTION_EDITS:
         return None
-    best, question = ranked[0]
-    if best > len(label_key(question)) // QUESTION_EDITS:
-        return None
-    return question if len(ranked) == 1 or ranked[1][0] >= best + EDITS_AHEAD else None
+    return questions[hit[0]]
 
 
 def ocr_section_title(part: Part | None, no: int, title: str, least: float = 0.5) -> str:

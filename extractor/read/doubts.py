@@ -9,17 +9,17 @@ wrong value, and a wrong value is worse than a missing one (the document becomes
 The columns that tell a recipient row from its neighbours are the exception: they are kept,
 with the same warning, since without them the row's other values could not be placed.
 
-A date is looked for as the form prints it (`平成30年1月16日`), not as it is stored (`2018-01-16`).
 Columns whose value is settled against the form (an option, a band) or that identify a row are
 not touched, nor a value that is the form's own wording (a risk title as the form's outline
-prints it): their text is the form's, not OCR's.
+prints it): their text is the form's, not OCR's.  A date is looked for as the form prints it
+(`平成30年1月16日`), not as it is stored (`2018-01-16`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any
 
 from extractor.model import DocumentResult
@@ -50,22 +50,12 @@ def withhold(result: DocumentResult, doubts: Mapping[int, tuple[str, ...]]) -> N
     if not spans:
         return
     form = _form_texts(result.document.layout_id)
-    hits: list[Hit] = []
     for table in TABLES:
         for record in getattr(result, table):
             pages = set(record.pages or ()) | ({record.page} if record.page else set())
             near = set().union(*(spans.get(p, set()) for p in pages)) if pages else set()
             if near:
-                hits += _hits(table, record, near, form)
-    for h in hits:
-        page = h.record.page or (h.record.pages or [None])[0]
-        where = (f"{h.table} {_row_name(h.record)} '{h.column}' (page {page}): OCR read '{h.span}' doubtfully "
-                 f"(two readings differ)")
-        if h.column in IDENTIFYING.get(h.table, ()):
-            result.warn(f"{where}; kept, as it tells the row from the others")
-            continue
-        setattr(h.record, h.column, None)
-        result.gap(f"{where}; left empty")
+                _withhold_record(result, table, record, near, form)
 
 
 def _form_texts(layout_id: str | None) -> frozenset[str]:
@@ -78,17 +68,7 @@ def _form_texts(layout_id: str | None) -> frozenset[str]:
     return frozenset(_key(r.title) for sec in spec.outline for r in sec.risks if r.title)
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    table: str
-    record: Any
-    column: str
-    span: str  # the doubtful text found in the value
-
-
-def _hits(table: str, record: Any, near: set[str], form: frozenset[str]) -> list[Hit]:
-    """The record's free-text values that hold one of the doubtful texts `near` it."""
-    out = []
+def _withhold_record(result: DocumentResult, table: str, record: Any, near: set[str], form: frozenset[str]) -> None:
     for f in fields(record):
         value = getattr(record, f.name)
         if f.name in SETTLED or not isinstance(value, str) or not value.strip():
@@ -99,9 +79,16 @@ def _hits(table: str, record: Any, near: set[str], form: frozenset[str]) -> list
         # a date was read as printed (平成30年1月16日), not as stored (2018-01-16)
         keys = (key, *(_key(t) for t in printed_forms(value)))
         hit = next((s for s in near if any(s in k if len(s) >= MIN_SPAN else s == k for k in keys)), None)
-        if hit is not None:
-            out.append(Hit(table, record, f.name, hit))
-    return out
+        if hit is None:
+            continue
+        page = record.page or (record.pages or [None])[0]
+        where = (f"{table} {_row_name(record)} '{f.name}' (page {page}): OCR read '{hit}' doubtfully "
+                 f"(two readings differ)")
+        if f.name in IDENTIFYING.get(table, ()):
+            result.warn(f"{where}; kept, as it tells the row from the others")
+            continue
+        setattr(record, f.name, None)
+        result.gap(f"{where}; left empty")
 
 
 def _row_name(record: Any) -> str:

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from extractor.read.lines import true_runs
 from extractor.read.raster import Image, Raster
 from extractor.read.tesseract import Glyph, engine, recognise
+from extractor.read.vocabulary import is_kana, is_kanji
 
 ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ", "VII": "Ⅶ", "VIII": "Ⅷ", "IX": "Ⅸ",
          "X": "Ⅹ"}
@@ -38,14 +39,10 @@ def _lead(line: list[Glyph], em: float) -> int:
     return 0
 
 
-def _is_japanese(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff"
-
-
 def _read_as_words(group: list[Glyph]) -> bool:
     """Several kana or kanji read surely (`評価書` before a gap in `評価書 番号`): Japanese text, not a
     numeral, which the model reads as one glyph (中, 世) or as Latin letters and digits."""
-    return len(group) >= 2 and all(_is_japanese(g.text) and g.conf >= TEXT_CONF for g in group)
+    return len(group) >= 2 and all((is_kana(g.text) or is_kanji(g.text)) and g.conf >= TEXT_CONF for g in group)
 
 
 def _first_group(ink: Image, gap: float) -> Image:

@@ -31,7 +31,7 @@ from extractor.read.marks import settle_answer_bracket, settle_marks
 from extractor.read.numerals import fix_numeral
 from extractor.read.raster import Image, Raster, prepare
 from extractor.read.tesseract import Glyph, engine, read_line
-from extractor.read.vocabulary import is_katakana, mend
+from extractor.read.vocabulary import is_kanji, is_katakana, mend
 
 if TYPE_CHECKING:
     import pymupdf
@@ -292,7 +292,7 @@ def drop_stray_bars(line: list[Glyph]) -> list[Glyph]:
     out: list[Glyph] = []
     stray = False
     for g in line:
-        if g.text == "ー" and out and (_is_kanji(out[-1].text) or (out[-1].text.isascii() and out[-1].text.isalpha())):
+        if g.text == "ー" and out and (is_kanji(out[-1].text) or (out[-1].text.isascii() and out[-1].text.isalpha())):
             stray = True
             continue
         if stray and g.text in _BARS:
@@ -336,10 +336,6 @@ def is_rule_dashes(line: list[Glyph]) -> bool:
     """A line of two or more bars and nothing else (`ーー`, `ー ー-`): the pieces of a dotted rule, not
     text.  (One bar alone may be a printed dash meaning "none".)"""
     return len(line) >= 2 and all(g.text in _BARS for g in line)
-
-
-def _is_kanji(text: str) -> bool:
-    return len(text) == 1 and "一" <= text <= "鿿"
 
 
 def drop_underscores(line: list[Glyph]) -> list[Glyph]:

@@ -24,6 +24,16 @@ def is_katakana(text: str) -> bool:
     return len(text) == 1 and _ONE_KATAKANA.match(text) is not None
 
 
+def is_kanji(text: str) -> bool:
+    """`text` is one kanji (a glyph of OCR)."""
+    return len(text) == 1 and "一" <= text <= "鿿"
+
+
+def is_kana(text: str) -> bool:
+    """`text` is one hiragana or katakana character (a glyph of OCR)."""
+    return len(text) == 1 and "\u3040" <= text <= "\u30ff"
+
+
 def mend(text: str, vocabulary: frozenset[str]) -> str:
     """`text` with every katakana run one misread character from a single vocabulary word mended."""
     if not vocabulary:
